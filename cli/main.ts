@@ -1,0 +1,50 @@
+// asl-conform: the one entry point. Exit codes (ARCHITECTURE.md): 0 all good, 1 the thing checked is
+// wrong (a conformance failure, a stale vector, a broken spec tree under `check`), 2 the command could
+// not do its job (bad flag, unreadable file, adapter would not start). No stack trace reaches a user
+// unless ASL_CONFORM_DEBUG=1.
+import { Command, CommanderError } from "commander";
+import { SpecError } from "../harness/catalog/load.ts";
+import { registerRules } from "./rules.ts";
+import { CliError, EXIT_CANNOT_RUN } from "./util.ts";
+
+const program = new Command();
+program
+  .name("asl-conform")
+  .description(
+    "Conformance suite and reference engine for the ASL index family (ASL/INDEXES/1, ASL-STORE-INDEX, ENC-ASL-TGK-INDEX)",
+  )
+  .showHelpAfterError("(run asl-conform --help for the commands)")
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+registerRules(program);
+
+for (const cmd of program.commands) cmd.exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  process.exitCode = reportFailure(e);
+}
+
+function reportFailure(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // --help and --version end here with code 0; usage errors were already printed by commander.
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help")
+      return 0;
+    return EXIT_CANNOT_RUN;
+  }
+  if (e instanceof SpecError) {
+    process.stderr.write(`asl-conform: ${e.message}\n`);
+    return EXIT_CANNOT_RUN;
+  }
+  if (e instanceof CliError) {
+    process.stderr.write(`asl-conform: ${e.message}\n`);
+    return e.exitCode;
+  }
+  const err = e as Error;
+  process.stderr.write(`asl-conform: internal error: ${err?.message ?? String(e)}\n`);
+  if (process.env.ASL_CONFORM_DEBUG === "1" && err?.stack) process.stderr.write(`${err.stack}\n`);
+  else process.stderr.write("(set ASL_CONFORM_DEBUG=1 to see where; please report it)\n");
+  return EXIT_CANNOT_RUN;
+}

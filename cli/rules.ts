@@ -1,0 +1,38 @@
+// asl-conform rules [--json | --markdown] [--capability C] [--out FILE]: the rule catalog.
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { CAPABILITIES, loadCatalog } from "../harness/catalog/load.ts";
+import { rulesJson, rulesMarkdown, rulesTable } from "../harness/catalog/render.ts";
+import { CliError, out } from "./util.ts";
+
+export function registerRules(program: Command): void {
+  program
+    .command("rules")
+    .description("print the rule catalog (id, level, source, capability, number of checks)")
+    .option("--json", "print a JSON array of the rules")
+    .option("--markdown", "print the Markdown view (spec/RULES.md)")
+    .option("--capability <name>", `only the rules of one capability (${CAPABILITIES.join(", ")})`)
+    .option("--out <file>", "write to a file instead of stdout")
+    .action(async (opts: { json?: boolean; markdown?: boolean; capability?: string; out?: string }) => {
+      if (opts.json && opts.markdown) throw new CliError("choose one of --json and --markdown");
+      const catalog = loadCatalog();
+      if (opts.capability !== undefined) {
+        if (!(CAPABILITIES as readonly string[]).includes(opts.capability)) {
+          throw new CliError(`unknown capability "${opts.capability}"; known: ${CAPABILITIES.join(", ")}`);
+        }
+        catalog.rules = catalog.rules.filter((r) => r.capability === opts.capability);
+      }
+      const text = opts.json
+        ? `${JSON.stringify(rulesJson(catalog), null, 2)}\n`
+        : opts.markdown
+          ? rulesMarkdown(catalog)
+          : rulesTable(catalog);
+      if (opts.out) {
+        try {
+          writeFileSync(opts.out, text.endsWith("\n") ? text : `${text}\n`);
+        } catch (e) {
+          throw new CliError(`cannot write ${opts.out}: ${(e as Error).message}`);
+        }
+      } else await out(text);
+    });
+}
