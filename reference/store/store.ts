@@ -12,6 +12,7 @@ import {
   type ArtifactLocation,
   ContentIndex,
   checkKey,
+  checkLocation,
   checkTypeTag,
   type IndexState,
   type IndexValue,
@@ -105,6 +106,22 @@ export class Store {
       );
     }
     return this.read(key, value);
+  }
+
+  /**
+   * A content-index PUT with a location the caller gives (the content-index capability on its own): it is
+   * journaled like any PUT, but no bytes are stored here, so GET of the key reads whatever that location
+   * holds and reports STORE_CORRUPT_BLOCK when it is not the key's bytes.
+   */
+  indexPut(key: ArtifactKey, location: ArtifactLocation, typeTag?: number): LogPosition {
+    this.usable();
+    checkKey(key);
+    const loc = checkLocation(location);
+    const tag = checkTypeTag(typeTag);
+    return this.mutate(() => {
+      this.journal.append({ kind: "put", position: this.index.current().position, key, location: loc, typeTag: tag });
+      return this.index.put(key, loc, tag);
+    });
   }
 
   tombstone(key: ArtifactKey): LogPosition {

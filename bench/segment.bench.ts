@@ -1,0 +1,177 @@
+// Benchmarks of the ENC-ASL-TGK-INDEX reference engine: segment encode/decode/verify throughput, lookups
+// over 100 segments with and without filters (DEC-029), and filter build/query speed with the measured
+// false-positive rate (DEC-009, DEC-010). Figures are reported, never asserted.
+
+import { buildFilter, filterProber, type KnownFilter } from "../reference/filters/filter.ts";
+import { SegmentSet } from "../reference/query/segment-set.ts";
+import { decodeSegment, verifySegment } from "../reference/segment/decode.ts";
+import { encodeSegment, type SegmentInput } from "../reference/segment/encode.ts";
+import type { AslRecord, TgkRecord } from "../reference/segment/model.ts";
+import { type Benchmark, measure, timeOnce } from "./framework.ts";
+
+const M64 = (1n << 64n) - 1n;
+
+/** n distinct pseudo-random u64 keys (fixed LCG, so every run measures the same data). */
+function keys(n: number, seed: bigint): bigint[] {
+  const out: bigint[] = new Array(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 6364136223846793005n + 1442695040888963407n) & M64;
+    out[i] = x;
+  }
+  return out;
+}
+
+/** n records, two thirds ASL and one third TGK, one logseq each, ids sorted (the writer's fast path). */
+function segmentInput(n: number, first = 1n, segmentId = 1n, filters = false): SegmentInput {
+  const ids = keys(n, first).sort((a, b) => (a < b ? -1 : 1));
+  const asl: AslRecord[] = [];
+  const tgk: TgkRecord[] = [];
+  ids.forEach((id, i) => {
+    const logseq = first + BigInt(i);
+    if (i % 3 === 2) tgk.push({ logseq, tgkEdgeId: id, role: 1, tombstone: false, edgeTypeKey: 4 });
+    else
+      asl.push({
+        logseq,
+        artifactId: id,
+        typeTag: i % 2 && i % 11 !== 0 ? 7 : undefined,
+        tombstone: i % 11 === 0,
+      });
+  });
+  return {
+    segmentId,
+    logseqMin: first,
+    logseqMax: first + BigInt(n),
+    aslRecords: asl,
+    tgkRecords: tgk,
+    filters: filters
+      ? [
+          { build: "bloom", domain: 1 },
+          { build: "xor8", domain: 2 },
+        ]
+      : [],
+  };
+}
+
+const SIZES = [1e3, 1e4, 1e5, 1e6];
+const cache = new Map<number, Uint8Array>();
+const bytesOf = (n: number) => {
+  let b = cache.get(n);
+  if (!b) {
+    b = encodeSegment(segmentInput(n));
+    cache.set(n, b);
+  }
+  return b;
+};
+const minMs = (n: number) => (n >= 1e6 ? 1500 : 500);
+
+export const benchmarks: Benchmark[] = [
+  ...SIZES.map(
+    (n): Benchmark => ({
+      name: "segment/encode",
+      params: { records: n },
+      async run() {
+        const input = segmentInput(n);
+        const reps = n >= 1e6 ? 2 : n >= 1e5 ? 4 : 20;
+        let bytes = 0;
+        const ms = await timeOnce(() => {
+          for (let i = 0; i < reps; i++) bytes = encodeSegment(input).length;
+        });
+        const s = ms / 1000 / reps;
+        return { ops_per_s: 1 / s, bytes_per_s: bytes / s, extra: { records_per_s: n / s } };
+      },
+    }),
+  ),
+  ...SIZES.map(
+    (n): Benchmark => ({
+      name: "segment/decode",
+      params: { records: n },
+      run() {
+        const b = bytesOf(n);
+        const r = measure(() => (decodeSegment(b).asl.count >= 0 ? 1 : 1), minMs(n));
+        return { ...r, bytes_per_s: r.ops_per_s * b.length, extra: { records_per_s: r.ops_per_s * n } };
+      },
+    }),
+  ),
+  ...[1e4, 1e6].map(
+    (n): Benchmark => ({
+      name: "segment/verify",
+      params: { records: n },
+      run() {
+        const b = bytesOf(n);
+        const r = measure(() => (verifySegment(b).ok ? 1 : 1), minMs(n));
+        return { ...r, bytes_per_s: r.ops_per_s * b.length };
+      },
+    }),
+  ),
+  ...[true, false].map(
+    (useFilters): Benchmark => ({
+      name: "query/lookup",
+      params: { segments: 100, records_per_segment: 1000, filters: String(useFilters) },
+      run() {
+        const segs = Array.from({ length: 100 }, (_, k) =>
+          decodeSegment(encodeSegment(segmentInput(1000, BigInt(k * 2000 + 1), BigInt(k + 1), true))),
+        );
+        const set = SegmentSet.open(segs);
+        const present = segs.flatMap((s) => [s.asl.id(0), s.asl.id(500)]);
+        const absent = keys(200, 424242n);
+        const S = M64;
+        let i = 0;
+        const r = measure(() => {
+          for (let j = 0; j < 100; j++, i++) {
+            set.lookupArtifact(S, i % 2 ? present[i % present.length]! : absent[i % absent.length]!, {
+              useFilters,
+            });
+          }
+          return 100;
+        });
+        return { ...r, extra: { lookups_per_s: r.ops_per_s } };
+      },
+    }),
+  ),
+  ...(["bloom", "xor8"] as const).flatMap((kind): Benchmark[] => {
+    const n = 100_000;
+    let built: KnownFilter | undefined;
+    return [
+      {
+        name: "filter/build",
+        params: { kind, keys: n },
+        async run() {
+          const ks = keys(n, 7n);
+          const ms = await timeOnce(() => {
+            built = buildFilter(kind, 1, ks);
+          });
+          return {
+            ops_per_s: (n * 1000) / ms,
+            ns_per_op: (ms * 1e6) / n,
+            extra: { keys_per_s: (n * 1000) / ms },
+          };
+        },
+      },
+      {
+        name: "filter/query",
+        params: { kind, keys: n },
+        run() {
+          const f = built ?? buildFilter(kind, 1, keys(n, 7n));
+          const probe = filterProber(f);
+          const held = new Set(keys(n, 7n));
+          const q = keys(1_000_000, 99n).filter((k) => !held.has(k));
+          const hi = Uint32Array.from(q, (k) => Number(k >> 32n));
+          const lo = Uint32Array.from(q, (k) => Number(k & 0xffffffffn));
+          let fp = 0;
+          for (let i = 0; i < q.length; i++) if (probe(hi[i]!, lo[i]!)) fp++;
+          let i = 0;
+          const r = measure(() => {
+            for (let j = 0; j < 10_000; j++, i = (i + 1) % q.length) probe(hi[i]!, lo[i]!);
+            return 10_000;
+          });
+          const bits = f.kind === "bloom" ? f.numBits : 8 * f.fingerprints.length;
+          return {
+            ...r,
+            extra: { keys_per_s: r.ops_per_s, fp_rate_pct: (100 * fp) / q.length, bits_per_key: bits / n },
+          };
+        },
+      },
+    ];
+  }),
+];
