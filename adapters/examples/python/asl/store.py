@@ -1,0 +1,192 @@
+"""The store: PUT / GET over the content index (DEC-015, DEC-021, DEC-023, DEC-030) and reopen
+(STO-REC-*).
+
+Durable storage is a directory with two files:
+  blocks.bin   every artifact's bytes, appended; an ArtifactLocation is (block_id 0, offset, length)
+  journal.log  one line per content-index mutation: "<16 hex of sha256(json)> <json>\\n"
+Reopen drops every in-memory structure and replays the journal into a fresh content index, so
+CURRENT, positions, snapshots (their ids are recomputed from the same states) and retirements come
+back exactly. A last line without its newline is a torn tail and is dropped (and cut off); a
+complete line whose checksum fails is STORE_CORRUPT_LOG. Each write is flushed before the
+operation returns (it survives the process stopping; no fsync, so not an OS crash).
+"""
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+
+from .content_index import ContentIndex
+from .errors import AslError
+
+BLOCK_ID = 0
+
+
+def artifact_key(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def artifact_id_of(key_hex):
+    """DEC-015: the reference store's artifact_id = first 8 bytes of the key, big-endian."""
+    return int(key_hex[:16], 16)
+
+
+class Store:
+    def __init__(self, directory=None):
+        self._own_dir = directory is None
+        self.dir = directory or tempfile.mkdtemp(prefix="asl-python-store-")
+        self.ci = ContentIndex()
+        self.ids = {}               # artifact_id -> key (collision detection, DEC-015)
+        self._blocks = None
+        self._journal = None
+        self._open_files(truncate=True)
+
+    # ------------------------------------------------------------ files
+    def _open_files(self, truncate):
+        bpath = os.path.join(self.dir, "blocks.bin")
+        jpath = os.path.join(self.dir, "journal.log")
+        if truncate:
+            open(bpath, "wb").close()
+            open(jpath, "wb").close()
+        self._blocks = open(bpath, "r+b")
+        self._blocks.seek(0, os.SEEK_END)
+        self._journal = open(jpath, "ab")
+
+    def close(self):
+        for f in (self._blocks, self._journal):
+            if f is not None:
+                try:
+                    f.close()
+                except OSError:
+                    pass
+        self._blocks = self._journal = None
+
+    def destroy(self):
+        self.close()
+        if self._own_dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _log(self, rec):
+        payload = json.dumps(rec, separators=(",", ":"), sort_keys=True).encode()
+        line = hashlib.sha256(payload).hexdigest()[:16].encode() + b" " + payload + b"\n"
+        self._journal.write(line)
+        self._journal.flush()
+
+    # ------------------------------------------------------------ journaled content-index ops
+    def _apply(self, rec):
+        op = rec["op"]
+        if op == "put":
+            key = rec["key"]
+            if rec.get("store"):
+                self.ids.setdefault(artifact_id_of(key), key)
+            return self.ci.put(key, tuple(rec["loc"]), rec["tag"])
+        if op == "tomb":
+            return self.ci.tombstone(rec["key"])
+        if op == "snap":
+            return self.ci.snapshot()
+        if op == "install":
+            return self.ci.install(rec["sid"])
+        if op == "retire":
+            return self.ci.retire(rec["sid"])
+        raise AslError("STORE_CORRUPT_LOG", "unknown journal op %r" % op)
+
+    def ci_put(self, key, loc, tag, from_store=False):
+        rec = {"op": "put", "key": key, "loc": list(loc), "tag": tag}
+        if from_store:
+            rec["store"] = True
+        pos = self._apply(rec)
+        self._log(rec)
+        return pos
+
+    def ci_tombstone(self, key):
+        rec = {"op": "tomb", "key": key}
+        pos = self._apply(rec)
+        self._log(rec)
+        return pos
+
+    def ci_snapshot(self):
+        rec = {"op": "snap"}
+        res = self._apply(rec)
+        self._log(rec)
+        return res
+
+    def ci_install(self, sid):
+        rec = {"op": "install", "sid": sid}
+        res = self._apply(rec)       # raises before anything is journaled
+        self._log(rec)
+        return res
+
+    def ci_retire(self, sid):
+        rec = {"op": "retire", "sid": sid}
+        self._apply(rec)
+        self._log(rec)
+
+    # ------------------------------------------------------------ PUT / GET
+    def put(self, data, tag):
+        """(key, artifact_id, location, created, position) per DEC-021."""
+        key = artifact_key(data)
+        aid = artifact_id_of(key)
+        other = self.ids.get(aid)
+        if other is not None and other != key:
+            raise AslError("STORE_ARTIFACT_ID_COLLISION",
+                           "artifact_id %d is already issued to %s" % (aid, other))
+        visible = self.ci.lookup(key)
+        if visible is not None:
+            return key, aid, visible[0], False, None
+        self._blocks.seek(0, os.SEEK_END)
+        offset = self._blocks.tell()
+        self._blocks.write(data)
+        self._blocks.flush()
+        loc = (BLOCK_ID, offset, len(data))
+        pos = self.ci_put(key, loc, tag, from_store=True)
+        return key, aid, loc, True, pos
+
+    def read(self, key, loc):
+        """The bytes at loc, checked against key (STORE_CORRUPT_BLOCK when missing or wrong)."""
+        block_id, offset, length = loc
+        if block_id != BLOCK_ID:
+            raise AslError("STORE_CORRUPT_BLOCK", "no block %d" % block_id)
+        self._blocks.seek(0, os.SEEK_END)
+        size = self._blocks.tell()
+        if offset + length > size:
+            raise AslError("STORE_CORRUPT_BLOCK", "location beyond the stored bytes")
+        self._blocks.seek(offset)
+        data = self._blocks.read(length)
+        if artifact_key(data) != key:
+            raise AslError("STORE_CORRUPT_BLOCK", "stored bytes do not hash to %s" % key)
+        return data
+
+    def get(self, key, at=None):
+        v = self.ci.lookup(key, at)
+        if v is None:
+            raise AslError("STORE_NOT_FOUND", "%s is not visible" % key)
+        return self.read(key, v[0])
+
+    # ------------------------------------------------------------ reopen
+    def reopen(self):
+        self.close()
+        jpath = os.path.join(self.dir, "journal.log")
+        with open(jpath, "rb") as f:
+            raw = f.read()
+        lines = raw.split(b"\n")
+        torn = lines.pop()          # b"" when the file ends with a newline
+        if torn:
+            # a partly written last entry: drop it and cut it off the file
+            with open(jpath, "r+b") as f:
+                f.truncate(len(raw) - len(torn))
+        self.ci = ContentIndex()
+        self.ids = {}
+        for i, line in enumerate(lines):
+            sep = line.find(b" ")
+            payload = line[sep + 1:]
+            if sep != 16 or hashlib.sha256(payload).hexdigest()[:16].encode() != line[:16]:
+                raise AslError("STORE_CORRUPT_LOG", "journal entry %d is damaged" % i)
+            try:
+                rec = json.loads(payload)
+                self._apply(rec)
+            except AslError as e:
+                raise AslError("STORE_CORRUPT_LOG", "journal entry %d: %s" % (i, e.message))
+            except (ValueError, KeyError, TypeError) as e:
+                raise AslError("STORE_CORRUPT_LOG", "journal entry %d: %s" % (i, e))
+        self._open_files(truncate=False)
+        return self.ci.current()
