@@ -4,8 +4,12 @@
 // unless ASL_CONFORM_DEBUG=1.
 import { Command, CommanderError } from "commander";
 import { SpecError } from "../harness/catalog/load.ts";
+import { registerReport } from "./report.ts";
 import { registerRules } from "./rules.ts";
+import { registerRun } from "./run.ts";
+import { registerServe } from "./serve.ts";
 import { CliError, EXIT_CANNOT_RUN } from "./util.ts";
+import { registerVectors } from "./vectors.ts";
 
 const program = new Command();
 program
@@ -17,9 +21,16 @@ program
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
+registerRun(program);
 registerRules(program);
+registerReport(program);
+registerServe(program);
+registerVectors(program);
 
-for (const cmd of program.commands) cmd.exitOverride();
+for (const cmd of program.commands) {
+  cmd.exitOverride();
+  for (const sub of cmd.commands) sub.exitOverride();
+}
 
 try {
   await program.parseAsync(process.argv);

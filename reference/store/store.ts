@@ -119,7 +119,13 @@ export class Store {
     const loc = checkLocation(location);
     const tag = checkTypeTag(typeTag);
     return this.mutate(() => {
-      this.journal.append({ kind: "put", position: this.index.current().position, key, location: loc, typeTag: tag });
+      this.journal.append({
+        kind: "put",
+        position: this.index.current().position,
+        key,
+        location: loc,
+        typeTag: tag,
+      });
       return this.index.put(key, loc, tag);
     });
   }
@@ -195,6 +201,11 @@ export class Store {
   close(): void {
     this.journal.close();
     this.broken ??= new Error("closed");
+  }
+
+  /** Replaces the structural index by one rebuilt from a DAG (IDX-SI-003); the cache is left as it is. */
+  replaceStructure(index: StructuralIndex): void {
+    (this as { structure: StructuralIndex }).structure = index;
   }
 
   /** Used by a backend replaying its journal: records the artifact_id of a key it holds. */

@@ -1,0 +1,123 @@
+// The in-process adapter: an Implementation object (the reference engine, a mutant, or a TypeScript/
+// JavaScript module given with --adapter) called directly. A thrown error with a code becomes an error
+// answer; anything else thrown becomes INTERNAL. With `validate`, arguments and results are checked
+// against the protocol schema in their wire form, as the process adapter does.
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type {
+  Adapter,
+  HelloResult,
+  Implementation,
+  OpArgs,
+  OpName,
+  OpResult,
+  Outcome,
+  WireError,
+} from "./interface.ts";
+import { PROTOCOL_VERSION } from "./interface.ts";
+import { AdapterStartError } from "./process.ts";
+import { protocolViolation } from "./validate.ts";
+import { toWire } from "./wire.ts";
+
+export function errorAnswer(e: unknown): WireError {
+  if (e && typeof e === "object" && typeof (e as { code?: unknown }).code === "string") {
+    const x = e as { code: string; message?: string; offset?: number; field?: string; rule?: string };
+    const out: WireError = { code: x.code, message: x.message ?? "" };
+    if (typeof x.offset === "number") out.offset = x.offset;
+    if (typeof x.field === "string") out.field = x.field;
+    if (typeof x.rule === "string") out.rule = x.rule;
+    return out;
+  }
+  return { code: "INTERNAL", message: e instanceof Error ? e.message : String(e) };
+}
+
+export class InProcessAdapter implements Adapter {
+  readonly hello: HelloResult;
+
+  constructor(
+    private readonly impl: Implementation,
+    private readonly opts: { validate?: boolean } = {},
+  ) {
+    this.hello = {
+      protocol: PROTOCOL_VERSION,
+      implementation: impl.info,
+      capabilities: [...impl.capabilities],
+    };
+  }
+
+  async call<O extends OpName>(op: O, args: OpArgs<O>): Promise<Outcome<OpResult<O>>> {
+    if (this.opts.validate) {
+      const v = protocolViolation("args", op, toWire(args));
+      if (v)
+        return {
+          error: { code: "PROTO_BAD_REQUEST", message: `the harness built a bad request: ${v}` },
+          fault: true,
+        };
+    }
+    try {
+      const result = await this.impl.handle(op, args);
+      if (this.opts.validate) {
+        const v = protocolViolation("result", op, toWire(result));
+        if (v) return { error: { code: "PROTO_MALFORMED_MESSAGE", message: v }, fault: true };
+      }
+      return { ok: result };
+    } catch (e) {
+      return { error: errorAnswer(e) };
+    }
+  }
+
+  async batch(requests: { op: OpName; args: unknown }[]): Promise<Outcome<unknown>[]> {
+    const out: Outcome<unknown>[] = [];
+    for (const r of requests) out.push(await this.call(r.op, r.args as never));
+    return out;
+  }
+
+  async reset(): Promise<Outcome<Record<string, never>>> {
+    try {
+      await this.impl.reset();
+      return { ok: {} };
+    } catch (e) {
+      return { error: errorAnswer(e), fault: true };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.impl.close?.();
+  }
+
+  stderrTail(): string {
+    return "";
+  }
+}
+
+/** Loads `--adapter ./module.ts` (or .js): its default export, `implementation`, or `createImplementation()`. */
+export async function loadModuleImplementation(path: string, cwd = process.cwd()): Promise<Implementation> {
+  const abs = isAbsolute(path) ? path : resolve(cwd, path);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+  } catch (e) {
+    throw new AdapterStartError(
+      `cannot load the adapter module ${path}: ${(e as Error).message.split("\n")[0]}`,
+    );
+  }
+  let impl: unknown = mod.default ?? mod.implementation;
+  if (impl === undefined && typeof mod.createImplementation === "function")
+    impl = await (mod.createImplementation as () => unknown)();
+  if (typeof impl === "function") impl = await (impl as () => unknown)();
+  const i = impl as Partial<Implementation> | undefined;
+  const missing: string[] = [];
+  if (!i || typeof i !== "object")
+    missing.push("an exported implementation (default export, `implementation` or `createImplementation()`)");
+  else {
+    if (!i.info || typeof i.info.name !== "string") missing.push("info {name, version, language}");
+    if (!Array.isArray(i.capabilities)) missing.push("capabilities (array)");
+    if (typeof i.reset !== "function") missing.push("reset()");
+    if (typeof i.handle !== "function") missing.push("handle(op, args)");
+  }
+  if (missing.length > 0)
+    throw new AdapterStartError(
+      `the adapter module ${path} lacks ${missing.join(", ")} (see adapters/interface.ts)`,
+    );
+  return i as Implementation;
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// A misbehaving implementation, for testing the harness itself (as Bowtie tests its runner): it forwards
+// the protocol to a real implementation and misbehaves at the Nth request it receives.
+//   node adapters/misbehaving/proxy.js MODE N -- COMMAND...
+// MODE: crash (exit 3), hang (never answer), garbage (a line that is not JSON), huge (a 20 MB line),
+// wrong-id (answer with another id), version (claim protocol asl-conform/0 in hello), stdout-noise
+// (print a log line on stdout before the answer), silent-exit (exit 0 without answering).
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+
+const [mode, nText, sep, ...command] = process.argv.slice(2);
+const n = Number(nText);
+if (!mode || !Number.isInteger(n) || sep !== "--" || command.length === 0) {
+  process.stderr.write("usage: proxy.js MODE N -- COMMAND...\n");
+  process.exit(2);
+}
+const child = spawn(command[0], command.slice(1), { stdio: ["pipe", "pipe", "inherit"] });
+child.on("exit", (code) => process.exit(code ?? 1));
+let count = 0;
+const waiting = new Map();
+const fromChild = createInterface({ input: child.stdout });
+fromChild.on("line", (line) => {
+  let msg;
+  try {
+    msg = JSON.parse(line);
+  } catch {
+    process.stdout.write(`${line}\n`);
+    return;
+  }
+  const misbehave = waiting.get(msg.id);
+  waiting.delete(msg.id);
+  if (misbehave === "wrong-id") msg.id = msg.id + 1000;
+  if (misbehave === "version" && msg.ok) msg.ok.protocol = "asl-conform/0";
+  if (misbehave === "stdout-noise") process.stdout.write("loading index...\n");
+  process.stdout.write(`${JSON.stringify(msg)}\n`);
+});
+const fromHarness = createInterface({ input: process.stdin });
+fromHarness.on("line", (line) => {
+  count++;
+  let msg = {};
+  try {
+    msg = JSON.parse(line);
+  } catch {}
+  const now = count === n || (mode === "version" && msg.op === "hello");
+  if (now) {
+    process.stderr.write(`misbehaving proxy: ${mode} at request ${count} (${msg.op})\n`);
+    if (mode === "crash") process.exit(3);
+    if (mode === "silent-exit") process.exit(0);
+    if (mode === "hang") return;
+    if (mode === "garbage") {
+      process.stdout.write("this is not json {\n");
+      return;
+    }
+    if (mode === "huge") {
+      process.stdout.write(`{"id":${msg.id},"ok":{"pad":"${"x".repeat(20 * 1024 * 1024)}"}}\n`);
+      return;
+    }
+    waiting.set(msg.id, mode);
+  }
+  child.stdin.write(`${line}\n`);
+});
+fromHarness.on("close", () => child.stdin.end());

@@ -1,0 +1,127 @@
+// The reference engine's semantic capabilities behind the adapter contract: content index, store,
+// structural index and materialization cache (spec/protocol.md section 6). One disk store per reset,
+// in a fresh temporary directory, so that store.reopen is a real close and reopen of durable files.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AslError } from "../../reference/common/errors.ts";
+import { openDiskStore, type Store } from "../../reference/store/index.ts";
+import { type DagNode, StructuralIndex } from "../../reference/structural-index/index.ts";
+import type { OpArgs, OpResult, DagNode as WireNode } from "../interface.ts";
+import { bytesArg, locationArg, locationWire, optU32, state, stateArg } from "./convert.ts";
+
+type Handlers = { [O in SemanticOp]: (args: OpArgs<O>) => OpResult<O> };
+type SemanticOp = Extract<
+  keyof import("../interface.ts").Ops,
+  `ci.${string}` | `store.${string}` | `si.${string}` | `mc.${string}`
+>;
+
+export class SemanticEngine {
+  private dir: string | undefined;
+  private store: Store | undefined;
+
+  reset(): void {
+    this.close();
+    this.dir = mkdtempSync(join(tmpdir(), "asl-ref-"));
+    this.store = openDiskStore(this.dir, { sync: "batch" });
+  }
+
+  close(): void {
+    try {
+      this.store?.close();
+    } catch {}
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.store = undefined;
+    this.dir = undefined;
+  }
+
+  private s(): Store {
+    if (!this.store) this.reset();
+    return this.store!;
+  }
+
+  readonly handlers: Handlers = {
+    "ci.put": (a) => ({
+      position: String(
+        this.s().indexPut(
+          a.key,
+          locationArg(a.location),
+          optU32(a.type_tag, "type_tag", "CI_INVALID_ARGUMENT"),
+        ),
+      ),
+    }),
+    "ci.tombstone": (a) => ({ position: String(this.s().tombstone(a.key)) }),
+    "ci.lookup": (a) => {
+      const v = this.s().lookup(a.key, stateArg(a.at));
+      return v === undefined
+        ? { found: false }
+        : { found: true, location: locationWire(v.location), type_tag: v.typeTag ?? null };
+    },
+    "ci.current": () => state(this.s().current()),
+    "ci.snapshot": () => state(this.s().snapshot()),
+    "ci.install": (a) => state(this.s().install(a.snapshot)),
+    "ci.retire": (a) => {
+      this.s().retire(a.snapshot);
+      return {};
+    },
+    "ci.digest": (a) => ({ digest: this.s().digest(stateArg(a.at)) }),
+    "store.put": (a) => {
+      const store = this.s();
+      const r = store.put(
+        bytesArg(a.bytes, "bytes"),
+        optU32(a.type_tag, "type_tag", "CI_INVALID_ARGUMENT"),
+        (a.structure ?? undefined) as DagNode | undefined,
+      );
+      return {
+        key: r.key,
+        artifact_id: store.artifactId(r.key).toString(),
+        location: locationWire(r.location),
+        created: r.created,
+        position: String(r.position),
+        sid: r.sid ?? null,
+      };
+    },
+    "store.get": (a) => ({ bytes: this.s().get(a.key, stateArg(a.at)) }),
+    "store.reopen": () => {
+      if (!this.dir || !this.store) this.reset();
+      this.store!.close();
+      this.store = openDiskStore(this.dir!, { sync: "batch" });
+      return state(this.store.current());
+    },
+    "si.register": (a) => ({ sid: this.s().structure.register(a.node) }),
+    "si.get": (a) => {
+      const n = this.s().structure.get(a.sid);
+      return n === undefined ? { found: false } : { found: true, node: n as WireNode };
+    },
+    "si.entries": () => ({
+      entries: this.s()
+        .structure.entries()
+        .map((e) => ({ sid: e.sid, node: e.node as WireNode })),
+    }),
+    "si.rebuild": (a) => {
+      if (!Array.isArray(a.nodes))
+        throw new AslError("PROTO_BAD_REQUEST", "nodes must be an array", { field: "nodes" });
+      const rebuilt = StructuralIndex.rebuild(a.nodes);
+      this.s().replaceStructure(rebuilt);
+      return { entries: rebuilt.entries().map((e) => ({ sid: e.sid, node: e.node as WireNode })) };
+    },
+    "mc.get": (a) => {
+      const k = this.s().cache.get(a.sid);
+      return k === undefined ? { found: false } : { found: true, key: k };
+    },
+    "mc.entries": () => ({
+      entries: this.s()
+        .cache.entries()
+        .map(([sid, key]) => ({ sid, key })),
+    }),
+    "mc.drop": () => {
+      this.s().cache.drop();
+      return {};
+    },
+    "mc.recompute": (a) => ({
+      entries: this.s()
+        .recomputeCache(stateArg(a.at))
+        .map(([sid, key]) => ({ sid, key })),
+    }),
+  };
+}

@@ -1,0 +1,42 @@
+// The whole suite: every check the vectors define (vectors/index.json) and every differential property,
+// and the digest of the spec it was built from (report.json carries it, so merged shards can be told
+// apart when they come from different spec versions).
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { sha256Parts, toHex } from "../reference/common/hash.ts";
+import { REPO_ROOT, SPEC_DIR } from "./catalog/load.ts";
+import { propertyChecks } from "./checks/properties.ts";
+import type { Check } from "./checks/types.ts";
+import { vectorChecks } from "./checks/vectors.ts";
+
+export interface Suite {
+  checks: Check[];
+  /** Checks listed in vectors/index.json. */
+  vectorCount: number;
+}
+
+export async function loadSuite(): Promise<Suite> {
+  const vectors = vectorChecks();
+  const checks = [...vectors.checks, ...propertyChecks()];
+  const seen = new Set<string>();
+  for (const c of checks) {
+    if (seen.has(c.id)) throw new Error(`two checks share the id ${c.id}`);
+    seen.add(c.id);
+  }
+  return { checks, vectorCount: vectors.indexed };
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+/** SHA-256 over every spec file (path and bytes), in path order. */
+export function specDigest(specDir = SPEC_DIR): string {
+  const parts: Uint8Array[] = [];
+  for (const f of filesUnder(specDir).sort()) {
+    parts.push(new TextEncoder().encode(`${relative(REPO_ROOT, f)}\n`), new Uint8Array(readFileSync(f)));
+  }
+  return toHex(sha256Parts(parts));
+}
