@@ -4,7 +4,7 @@
 import { createInterface } from "node:readline";
 import { errorAnswer } from "./in-process.ts";
 import type { Implementation, OpName } from "./interface.ts";
-import { PROTOCOL_VERSION } from "./interface.ts";
+import { PROFILE, PROTOCOL_VERSION } from "./interface.ts";
 import { argsFromWire, toWire } from "./wire.ts";
 
 const NOT_IN_BATCH = new Set(["hello", "reset", "batch", "shutdown"]);
@@ -42,16 +42,21 @@ export async function serve(
       continue;
     }
     const id = msg.id;
+    // DEC-033: a line without a usable id cannot be answered; it is noted on stderr only.
+    if (typeof id !== "number" || !Number.isInteger(id) || id < 1) {
+      process.stderr.write(`serve: ignoring a message without a positive integer id\n`);
+      continue;
+    }
     const op = typeof msg.op === "string" ? msg.op : "";
     const args = (msg.args && typeof msg.args === "object" ? msg.args : {}) as Record<string, unknown>;
     switch (op) {
       case "hello":
-        if (args.protocol !== PROTOCOL_VERSION) {
+        if (args.protocol !== PROTOCOL_VERSION || (args.profile !== undefined && args.profile !== PROFILE)) {
           await write({
             id,
             error: {
               code: "PROTO_VERSION_MISMATCH",
-              message: `this implementation speaks ${PROTOCOL_VERSION}`,
+              message: `this implementation speaks ${PROTOCOL_VERSION} with profile ${PROFILE}`,
             },
           });
         } else {
@@ -75,15 +80,31 @@ export async function serve(
         rl.close();
         return;
       case "batch": {
-        const reqs = Array.isArray(args.requests)
-          ? (args.requests as { op?: unknown; args?: unknown }[])
-          : [];
+        if (!Array.isArray(args.requests) || args.requests.length > 10_000) {
+          await write({
+            id,
+            error: {
+              code: "PROTO_BAD_REQUEST",
+              message: "batch takes requests: an array of at most 10000 {op, args}",
+            },
+          });
+          break;
+        }
         const responses = [];
-        for (const r of reqs) {
+        for (const item of args.requests as unknown[]) {
+          const r = (item && typeof item === "object" ? item : {}) as { op?: unknown; args?: unknown };
           const rop = typeof r.op === "string" ? r.op : "";
-          if (NOT_IN_BATCH.has(rop))
-            responses.push({ error: { code: "PROTO_BAD_REQUEST", message: `${rop} cannot be batched` } });
-          else responses.push(await one(rop, (r.args ?? {}) as Record<string, unknown>));
+          const argsOk =
+            r.args === undefined || (typeof r.args === "object" && r.args !== null && !Array.isArray(r.args));
+          if (rop === "" || NOT_IN_BATCH.has(rop) || !argsOk) {
+            responses.push({
+              error: {
+                code: "PROTO_BAD_REQUEST",
+                message:
+                  "a batch item is {op, args} with an operation other than hello, reset, batch or shutdown",
+              },
+            });
+          } else responses.push(await one(rop, (r.args ?? {}) as Record<string, unknown>));
         }
         await write({ id, ok: { responses } });
         break;

@@ -15,7 +15,8 @@ export function toWire(value: unknown): unknown {
   return value;
 }
 
-const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+// Standard alphabet, padded to a multiple of 4 (RFC 4648 section 4): anything else is not bytes.
+const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 function bytesOf(v: unknown): unknown {
   if (typeof v !== "string" || !B64.test(v)) return v;

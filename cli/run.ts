@@ -253,6 +253,11 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       `  XPASS ${c.id}: expected to fail (${c.expectation?.reason}) but passed: remove it from ${flags.expect}`,
     );
   }
+  for (const e of result.stale) {
+    await out(
+      `  XPASS rule ${e.rule}: expected to fail (${e.reason}) but every check of it passed: remove it from ${flags.expect}`,
+    );
+  }
   if (expectations) {
     for (const e of unusedExpectations(expectations, suite.checks))
       await out(`  note: expectation ${e.rule ?? e.check} in ${flags.expect} matches no check`);

@@ -6,7 +6,7 @@
 import type { Adapter, Capability } from "../adapters/interface.ts";
 import type { Catalog, Level } from "./catalog/load.ts";
 import type { Check, CheckContext, CheckFailure } from "./checks/types.ts";
-import { type Expectations, matchExpectation } from "./expectations.ts";
+import { type ExpectationEntry, type Expectations, matchExpectation } from "./expectations.ts";
 
 export type CheckVerdict = "pass" | "fail" | "error" | "skip" | "xfail" | "xpass";
 
@@ -71,6 +71,8 @@ export interface RunResult {
   conforms: boolean;
   /** Checks the selection kept (before capability skips), for the "ran them all" proof. */
   selected: number;
+  /** Expectations by rule that no failure matched although the rule's checks ran. */
+  stale: ExpectationEntry[];
 }
 
 /** "ATXI-VIS-*" style patterns, comma-separated; a plain id matches itself. */
@@ -151,6 +153,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
       if (outcome.verdict === "pass") record = { ...base, verdict: "pass", duration_ms };
       else {
         const { verdict, ...failure } = outcome;
+        failure.replay ??= opts.replayCommand(check.id);
         if (verdict === "error") {
           const tail = opts.adapter.stderrTail().trim();
           if (tail) failure.message += `\n--- implementation stderr (last lines) ---\n${tail}`;
@@ -161,16 +164,42 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     records.push(applyExpectation(record, opts.expectations));
     opts.onCheckEnd?.(records[records.length - 1]!, i, selected.length);
   }
-  return { ...summarize(records, opts.catalog, claimed), selected: selected.length };
+  const stale = staleRuleExpectations(records, opts.expectations);
+  const s = summarize(records, opts.catalog, claimed);
+  return {
+    ...s,
+    counts: { ...s.counts, xpass: s.counts.xpass + stale.length },
+    conforms: s.conforms && stale.length === 0,
+    stale,
+    selected: selected.length,
+  };
 }
 
+/**
+ * A failing check that an expectation names (by check id or by one of its rules) is an expected failure.
+ * A passing check is an unexpected pass only when the expectation names that check; an expectation by
+ * rule is stale when the rule's checks ran and none failed (see staleRuleExpectations).
+ */
 function applyExpectation(r: CheckRecord, exp: Expectations | undefined): CheckRecord {
   if (!exp || r.verdict === "skip") return r;
   const m = matchExpectation(exp, r.id, r.rules);
   if (!m) return r;
   const expectation = { reason: m.reason, ...(m.link ? { link: m.link } : {}) };
   if (r.verdict === "fail" || r.verdict === "error") return { ...r, verdict: "xfail", expectation };
-  return { ...r, verdict: "xpass", expectation };
+  return m.check === r.id ? { ...r, verdict: "xpass", expectation } : r;
+}
+
+/** Expectations by rule whose rules' checks all ran and passed: the list has rotted. */
+export function staleRuleExpectations(
+  records: CheckRecord[],
+  exp: Expectations | undefined,
+): ExpectationEntry[] {
+  if (!exp) return [];
+  return exp.entries.filter((e) => {
+    if (!e.rule) return false;
+    const mine = records.filter((r) => r.verdict !== "skip" && r.rules.some((id) => e.matchesRule(id)));
+    return mine.length > 0 && mine.every((r) => r.verdict === "pass");
+  });
 }
 
 /** Per-rule verdicts and counts from check records: a pure function, so merged shards give the same answer. */
@@ -178,7 +207,7 @@ export function summarize(
   records: CheckRecord[],
   catalog: Catalog,
   claimed: ReadonlySet<Capability>,
-): Omit<RunResult, "selected"> {
+): Omit<RunResult, "selected" | "stale"> {
   const byRule = new Map<string, CheckRecord[]>();
   for (const r of records) for (const id of r.rules) byRule.set(id, [...(byRule.get(id) ?? []), r]);
   const level = new Map(catalog.rules.map((r) => [r.id, r.level]));

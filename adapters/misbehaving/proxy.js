@@ -5,7 +5,10 @@
 // MODE: crash (exit 3), hang (never answer), garbage (a line that is not JSON), huge (a 20 MB line),
 // wrong-id (answer with another id), version (claim protocol asl-conform/0 in hello), stdout-noise
 // (print a log line on stdout before the answer), silent-exit (exit 0 without answering).
+// With ASL_MISBEHAVE_ONCE=FILE set, only the first process misbehaves (it creates FILE), so a test can
+// show that the harness restarts the implementation and the rest of the run passes.
 import { spawn } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 
 const [mode, nText, sep, ...command] = process.argv.slice(2);
@@ -17,6 +20,8 @@ if (!mode || !Number.isInteger(n) || sep !== "--" || command.length === 0) {
 const child = spawn(command[0], command.slice(1), { stdio: ["pipe", "pipe", "inherit"] });
 child.on("exit", (code) => process.exit(code ?? 1));
 let count = 0;
+const onceFile = process.env.ASL_MISBEHAVE_ONCE;
+const enabled = !onceFile || !existsSync(onceFile);
 const waiting = new Map();
 const fromChild = createInterface({ input: child.stdout });
 fromChild.on("line", (line) => {
@@ -41,8 +46,9 @@ fromHarness.on("line", (line) => {
   try {
     msg = JSON.parse(line);
   } catch {}
-  const now = count === n || (mode === "version" && msg.op === "hello");
+  const now = enabled && (count === n || (mode === "version" && msg.op === "hello"));
   if (now) {
+    if (onceFile) writeFileSync(onceFile, mode);
     process.stderr.write(`misbehaving proxy: ${mode} at request ${count} (${msg.op})\n`);
     if (mode === "crash") process.exit(3);
     if (mode === "silent-exit") process.exit(0);

@@ -62,9 +62,61 @@ function position(v: unknown, field: string): number | bigint {
 
 export function stateArg(at: At): StateRequest | undefined {
   if (at === null || at === undefined) return undefined;
-  if (typeof at !== "object")
+  if (typeof at !== "object" || Array.isArray(at) || typeof at.snapshot !== "string") {
     throw new AslError("PROTO_BAD_REQUEST", "at must be {snapshot, position} or null", { field: "at" });
+  }
   return { snapshot: at.snapshot, position: position(at.position, "at.position") };
+}
+
+/** A string argument; its content is the engine's to judge (CI_INVALID_ARGUMENT and the like). */
+export function str(v: unknown, field: string): string {
+  if (typeof v !== "string")
+    throw new AslError("PROTO_BAD_REQUEST", `${field} must be a string, got ${JSON.stringify(v)}`, { field });
+  return v;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** A SID outside a node (si.get, mc.get): malformed is PROTO_BAD_REQUEST (DEC-033). */
+export function sidArg(v: unknown): string {
+  if (typeof v !== "string" || !HEX64.test(v))
+    throw new AslError("PROTO_BAD_REQUEST", `sid must be 64 lowercase hex digits, got ${JSON.stringify(v)}`, {
+      field: "sid",
+    });
+  return v;
+}
+
+/** A DAG node's JSON shape (DEC-033): wrong types are PROTO_BAD_REQUEST; wrong content is the index's SI_INVALID_NODE. */
+export function nodeShape(v: unknown, field = "node"): unknown {
+  const bad = () =>
+    new AslError(
+      "PROTO_BAD_REQUEST",
+      `${field} must be {op: string, params: {string: string}, inputs: [{sid} | {artifact}]}`,
+      { field },
+    );
+  if (!v || typeof v !== "object" || Array.isArray(v)) throw bad();
+  const n = v as Record<string, unknown>;
+  if (
+    typeof n.op !== "string" ||
+    !n.params ||
+    typeof n.params !== "object" ||
+    Array.isArray(n.params) ||
+    !Array.isArray(n.inputs)
+  )
+    throw bad();
+  if (Object.values(n.params).some((x) => typeof x !== "string")) throw bad();
+  for (const i of n.inputs) {
+    if (!i || typeof i !== "object" || Array.isArray(i)) throw bad();
+    const keys = Object.keys(i);
+    const k = keys[0];
+    if (
+      keys.length !== 1 ||
+      (k !== "sid" && k !== "artifact") ||
+      typeof (i as Record<string, unknown>)[k] !== "string"
+    )
+      throw bad();
+  }
+  return v;
 }
 
 export function locationArg(l: Location): ArtifactLocation {

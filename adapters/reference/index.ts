@@ -25,7 +25,8 @@ export function implementationFrom(
     reset: () => engine.reset(),
     handle<O extends OpName>(op: O, args: OpArgs<O>): OpResult<O> {
       const h = handlers[op];
-      if (!h) throw { code: "PROTO_NOT_SUPPORTED", message: `unknown operation ${JSON.stringify(op)}` };
+      // DEC-033: a name outside the protocol is a bad request; the reference implements every operation.
+      if (!h) throw { code: "PROTO_BAD_REQUEST", message: `unknown operation ${JSON.stringify(op)}` };
       return h((args ?? {}) as never) as OpResult<O>;
     },
     close: () => engine.close(),

@@ -8,7 +8,17 @@ import { AslError } from "../../reference/common/errors.ts";
 import { openDiskStore, type Store } from "../../reference/store/index.ts";
 import { type DagNode, StructuralIndex } from "../../reference/structural-index/index.ts";
 import type { OpArgs, OpResult, DagNode as WireNode } from "../interface.ts";
-import { bytesArg, locationArg, locationWire, optU32, state, stateArg } from "./convert.ts";
+import {
+  bytesArg,
+  locationArg,
+  locationWire,
+  nodeShape,
+  optU32,
+  sidArg,
+  state,
+  stateArg,
+  str,
+} from "./convert.ts";
 
 type Handlers = { [O in SemanticOp]: (args: OpArgs<O>) => OpResult<O> };
 type SemanticOp = Extract<
@@ -42,26 +52,20 @@ export class SemanticEngine {
 
   readonly handlers: Handlers = {
     "ci.put": (a) => ({
-      position: String(
-        this.s().indexPut(
-          a.key,
-          locationArg(a.location),
-          optU32(a.type_tag, "type_tag", "CI_INVALID_ARGUMENT"),
-        ),
-      ),
+      position: String(this.s().indexPut(a.key, locationArg(a.location), optU32(a.type_tag, "type_tag"))),
     }),
-    "ci.tombstone": (a) => ({ position: String(this.s().tombstone(a.key)) }),
+    "ci.tombstone": (a) => ({ position: String(this.s().tombstone(str(a.key, "key"))) }),
     "ci.lookup": (a) => {
-      const v = this.s().lookup(a.key, stateArg(a.at));
+      const v = this.s().lookup(str(a.key, "key"), stateArg(a.at));
       return v === undefined
         ? { found: false }
         : { found: true, location: locationWire(v.location), type_tag: v.typeTag ?? null };
     },
     "ci.current": () => state(this.s().current()),
     "ci.snapshot": () => state(this.s().snapshot()),
-    "ci.install": (a) => state(this.s().install(a.snapshot)),
+    "ci.install": (a) => state(this.s().install(str(a.snapshot, "snapshot"))),
     "ci.retire": (a) => {
-      this.s().retire(a.snapshot);
+      this.s().retire(str(a.snapshot, "snapshot"));
       return {};
     },
     "ci.digest": (a) => ({ digest: this.s().digest(stateArg(a.at)) }),
@@ -69,7 +73,7 @@ export class SemanticEngine {
       const store = this.s();
       const r = store.put(
         bytesArg(a.bytes, "bytes"),
-        optU32(a.type_tag, "type_tag", "CI_INVALID_ARGUMENT"),
+        optU32(a.type_tag, "type_tag"),
         (a.structure ?? undefined) as DagNode | undefined,
       );
       return {
@@ -81,16 +85,16 @@ export class SemanticEngine {
         sid: r.sid ?? null,
       };
     },
-    "store.get": (a) => ({ bytes: this.s().get(a.key, stateArg(a.at)) }),
+    "store.get": (a) => ({ bytes: this.s().get(str(a.key, "key"), stateArg(a.at)) }),
     "store.reopen": () => {
       if (!this.dir || !this.store) this.reset();
       this.store!.close();
       this.store = openDiskStore(this.dir!, { sync: "batch" });
       return state(this.store.current());
     },
-    "si.register": (a) => ({ sid: this.s().structure.register(a.node) }),
+    "si.register": (a) => ({ sid: this.s().structure.register(nodeShape(a.node)) }),
     "si.get": (a) => {
-      const n = this.s().structure.get(a.sid);
+      const n = this.s().structure.get(sidArg(a.sid));
       return n === undefined ? { found: false } : { found: true, node: n as WireNode };
     },
     "si.entries": () => ({
@@ -101,12 +105,12 @@ export class SemanticEngine {
     "si.rebuild": (a) => {
       if (!Array.isArray(a.nodes))
         throw new AslError("PROTO_BAD_REQUEST", "nodes must be an array", { field: "nodes" });
-      const rebuilt = StructuralIndex.rebuild(a.nodes);
+      const rebuilt = StructuralIndex.rebuild(a.nodes.map((n, i) => nodeShape(n, `nodes[${i}]`)));
       this.s().replaceStructure(rebuilt);
       return { entries: rebuilt.entries().map((e) => ({ sid: e.sid, node: e.node as WireNode })) };
     },
     "mc.get": (a) => {
-      const k = this.s().cache.get(a.sid);
+      const k = this.s().cache.get(sidArg(a.sid));
       return k === undefined ? { found: false } : { found: true, key: k };
     },
     "mc.entries": () => ({

@@ -294,7 +294,7 @@ function replay(store: Store, records: ReturnType<typeof scanJournal>["records"]
       let gotId: string | undefined;
       if (r.kind === "put") {
         got = ci.put(r.key, r.location, r.typeTag);
-        store.noteArtifact(r.key);
+        if (r.stored) store.noteArtifact(r.key);
       } else if (r.kind === "tombstone") {
         got = ci.tombstone(r.key);
       } else if (r.kind === "snapshot") {

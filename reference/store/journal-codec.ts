@@ -20,7 +20,15 @@ import { keyBytesInto } from "../content-index/digest.ts";
 import type { ArtifactLocation } from "../content-index/index.ts";
 
 export type JournalRecord =
-  | { kind: "put"; position: number; key: string; location: ArtifactLocation; typeTag: number | undefined }
+  | {
+      kind: "put";
+      position: number;
+      key: string;
+      location: ArtifactLocation;
+      typeTag: number | undefined;
+      /** True when the store holds the bytes (Store.put); false for a content-index PUT (Store.indexPut). */
+      stored: boolean;
+    }
   | { kind: "tombstone"; position: number; key: string }
   | { kind: "snapshot"; position: number; id: string }
   | { kind: "install"; id: string }
@@ -54,7 +62,8 @@ export function encodeRecord(r: JournalRecord): Uint8Array {
     v.setBigUint64(o, r.location.blockId, true);
     v.setBigUint64(o + 8, r.location.offset, true);
     v.setBigUint64(o + 16, r.location.length, true);
-    frame[o + 24] = r.typeTag === undefined ? 0 : 1;
+    // Bit 0: a type tag is present; bit 1: the store holds the bytes (only those count for DEC-015 collisions).
+    frame[o + 24] = (r.typeTag === undefined ? 0 : 1) | (r.stored ? 2 : 0);
     v.setUint32(o + 25, r.typeTag ?? 0, true);
   }
   v.setBigUint64(frame.length - TRAILER_SIZE, xxh64([frame.subarray(0, frame.length - TRAILER_SIZE)]), true);
@@ -139,16 +148,24 @@ function decodePayload(
     case "retire":
       return { kind, id: hex };
     case "put": {
-      const hasTag = p[o + 24]!;
+      const bits = p[o + 24]!;
+      const hasTag = bits & 1;
       const tag = v.getUint32(o + 25, true);
-      if (hasTag > 1 || (hasTag === 0 && tag !== 0))
+      if (bits > 3 || (hasTag === 0 && tag !== 0))
         throw corrupt(at + o + 24, "has_type_tag/type_tag malformed");
       const location = {
         blockId: v.getBigUint64(o, true),
         offset: v.getBigUint64(o + 8, true),
         length: v.getBigUint64(o + 16, true),
       };
-      return { kind, position, key: hex, location, typeTag: hasTag === 1 ? tag : undefined };
+      return {
+        kind,
+        position,
+        key: hex,
+        location,
+        typeTag: hasTag === 1 ? tag : undefined,
+        stored: (bits & 2) !== 0,
+      };
     }
   }
 }

@@ -79,7 +79,14 @@ export class Store {
     } else {
       location = this.mutate(() => {
         const loc = this.blocks.append(bytes);
-        this.journal.append({ kind: "put", position: before, key, location: loc, typeTag: tag });
+        this.journal.append({
+          kind: "put",
+          position: before,
+          key,
+          location: loc,
+          typeTag: tag,
+          stored: true,
+        });
         this.index.put(key, loc, tag);
         return loc;
       });
@@ -125,6 +132,7 @@ export class Store {
         key,
         location: loc,
         typeTag: tag,
+        stored: false,
       });
       return this.index.put(key, loc, tag);
     });
@@ -191,6 +199,9 @@ export class Store {
 
   /** Recomputes the materialization cache from the structural index and the content index (IDX-MC-003). */
   recomputeCache(at?: StateRequest): Array<[Sid, ArtifactKey]> {
+    // DEC-028: the state is checked first, so an unknown or retired snapshot is refused even when no
+    // node would look anything up.
+    if (at !== undefined) this.index.digest(at);
     return this.cache.recompute(this.structure, this.index, this.readBytes, at);
   }
 

@@ -260,7 +260,8 @@ const SCENARIOS: Scenario[] = [
         key: a,
         location: { blockId: "0", offset: "0", length: "18446744073709551616" },
       });
-      await r.do({ op: "put", key: a, location: loc(0, 0, 1), typeTag: 4294967296 });
+      // A type tag outside u32 is a malformed request shape over the protocol (DEC-033: PROTO_BAD_REQUEST),
+      // not a content-index answer, so no trace step sends one.
       await r.do({ op: "tombstone", key: "not-a-key" });
       await r.do({ op: "lookup", key: a, at: { ...r.at(s2), position: "-1" } });
       await r.do({ op: "lookup", key: a, at: { ...r.at(s2), position: "two" } });
