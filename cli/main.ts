@@ -12,6 +12,12 @@ import { registerServe } from "./serve.ts";
 import { CliError, EXIT_CANNOT_RUN } from "./util.ts";
 import { registerVectors } from "./vectors.ts";
 
+// A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 const program = new Command();
 program
   .name("asl-conform")

@@ -1,12 +1,13 @@
 // asl-conform rules [--json | --markdown] [--capability C] [--out FILE]: the rule catalog.
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
+import { syncRuleChecks } from "../harness/catalog/checks.ts";
 import { CAPABILITIES, loadCatalog } from "../harness/catalog/load.ts";
 import { rulesJson, rulesMarkdown, rulesTable } from "../harness/catalog/render.ts";
-import { CliError, out } from "./util.ts";
+import { CliError, EXIT_FAILED, out } from "./util.ts";
 
 export function registerRules(program: Command): void {
-  program
+  const rules = program
     .command("rules")
     .description("print the rule catalog (id, level, source, capability, number of checks)")
     .option("--json", "print a JSON array of the rules")
@@ -34,5 +35,21 @@ export function registerRules(program: Command): void {
           throw new CliError(`cannot write ${opts.out}: ${(e as Error).message}`);
         }
       } else await out(text);
+    });
+  rules
+    .command("sync")
+    .description("rewrite the checks lists of spec/rules/*.yaml from the suite and the project's tests")
+    .option("--check", "change nothing; exit 1 naming the rules whose lists are stale")
+    .action(async (opts: { check?: boolean }) => {
+      const changed = await syncRuleChecks(!opts.check);
+      if (opts.check) {
+        if (changed.length > 0) {
+          await out(`stale checks lists (run npm run rules:sync): ${changed.join(", ")}`);
+          process.exitCode = EXIT_FAILED;
+        } else await out("checks lists: up to date");
+      } else
+        await out(
+          changed.length > 0 ? `updated the checks of ${changed.length} rules` : "checks lists: up to date",
+        );
     });
 }

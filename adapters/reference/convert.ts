@@ -42,10 +42,22 @@ export function optU32(
   return v === null || v === undefined ? undefined : u32(v, field, code);
 }
 
-export function u64s(v: unknown, field: string): bigint[] {
+export function u64s(
+  v: unknown,
+  field: string,
+  code: "TGK_INVALID_EDGE" | "PROTO_BAD_REQUEST" = "PROTO_BAD_REQUEST",
+): bigint[] {
   if (!Array.isArray(v))
     throw new AslError("PROTO_BAD_REQUEST", `${field} must be an array of u64 strings`, { field });
-  return v.map((x, i) => u64(x, `${field}[${i}]`));
+  return v.map((x, i) => {
+    // DEC-033: a string is shape-valid; a malformed one gets `code` (step 4), other types step 3's code.
+    if (typeof x === "string" && (!U64.test(x) || BigInt(x) > U64_MAX)) {
+      throw new AslError(code, `${field}[${i}] must be a u64 as a decimal string, got ${JSON.stringify(x)}`, {
+        field: `${field}[${i}]`,
+      });
+    }
+    return u64(x, `${field}[${i}]`);
+  });
 }
 
 export function bytesArg(v: unknown, field: string): Uint8Array {

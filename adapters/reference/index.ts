@@ -2,6 +2,8 @@
 // `asl-conform run`, the oracle of differential properties, and the base the mutants alter.
 import { CAPABILITIES } from "../../harness/catalog/load.ts";
 import type { Implementation, OpArgs, OpName, OpResult } from "../interface.ts";
+import { protocolViolation } from "../validate.ts";
+import { toWire } from "../wire.ts";
 import { segmentHandlers } from "./segments.ts";
 import { SemanticEngine } from "./semantic.ts";
 
@@ -27,6 +29,9 @@ export function implementationFrom(
       const h = handlers[op];
       // DEC-033: a name outside the protocol is a bad request; the reference implements every operation.
       if (!h) throw { code: "PROTO_BAD_REQUEST", message: `unknown operation ${JSON.stringify(op)}` };
+      // DEC-033 step 3: the request's shape (the schema without string patterns) before any value.
+      const shape = protocolViolation("args", op, toWire(args ?? {}));
+      if (shape) throw { code: "PROTO_BAD_REQUEST", message: shape };
       return h((args ?? {}) as never) as OpResult<O>;
     },
     close: () => engine.close(),

@@ -43,8 +43,8 @@ export function edgeArg(e: Edge): RefEdge {
   const edgeType = optU32(e.edge_type, "edge.edge_type");
   return {
     ...(edgeType !== undefined ? { edgeType } : {}),
-    from: u64s(e.from, "edge.from"),
-    to: u64s(e.to, "edge.to"),
+    from: u64s(e.from, "edge.from", "TGK_INVALID_EDGE"),
+    to: u64s(e.to, "edge.to", "TGK_INVALID_EDGE"),
   };
 }
 

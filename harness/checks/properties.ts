@@ -9,6 +9,7 @@ import { segmentHandlers } from "../../adapters/reference/segments.ts";
 import { Divergence, type Pair, SnapshotMap, same } from "./differential.ts";
 import { saveRegression } from "./regressions.ts";
 import { type Check, type CheckContext, type CheckOutcome, errored, fail, pass } from "./types.ts";
+import { firstDifference } from "./vectors.ts";
 
 const hex = (n: number) => n.toString(16).padStart(2, "0").repeat(32);
 const KEYS = [hex(1), hex(2), hex(3), hex(0xfe), `${"ab".repeat(31)}cd`];
@@ -278,6 +279,23 @@ function inputFrom(r: Records, segmentId: number, logseqBase: number): SegmentIn
   };
 }
 
+/**
+ * A key that the first filter of `domain` (1 artifact_id, 2 tgk_edge_id) in a segment answers "possibly
+ * present" for although no segment of the property holds it (ids there are below 1000 or at 2^60 and up):
+ * a false positive, found by probing candidates through the reference (about 1 in 100 for bloom, 1 in 256
+ * for xor8, so 4000 candidates all but always hold one).
+ */
+function falsePositives(bytes: Uint8Array, domain: 1 | 2): string[] {
+  const seg = segmentHandlers["seg.decode"]({ bytes }).segment;
+  const f = seg.filters.find((x) => x.flags === domain && (x.filter_type === 1 || x.filter_type === 2));
+  if (f === undefined) return [];
+  const keys = Array.from({ length: 4000 }, (_, i) => String(1000 + i));
+  const kind = f.filter_type === 1 ? "bloom" : "xor8";
+  const { results } = segmentHandlers["filter.probe"]({ kind, payload: f.payload, keys });
+  const i = results.indexOf(true);
+  return i < 0 ? [] : [keys[i]!];
+}
+
 async function pairOf(ctx: CheckContext): Promise<Pair> {
   return { impl: ctx.adapter, ref: ctx.reference, snaps: new SnapshotMap() };
 }
@@ -292,6 +310,47 @@ interface PropertySpec {
   rules: string[];
   capabilities: Capability[];
   property: PropertyFactory;
+}
+
+const LITERALS = ["", "00", "abcd", "ff00ff"];
+const independenceCommands = [
+  ...ciCommands,
+  fc
+    .constantFrom(...LITERALS)
+    .map((hex) =>
+      run(
+        async (p) =>
+          void (await same(p, "si.register", () => ({
+            node: { op: "literal", params: { hex }, inputs: [] },
+          }))),
+        `si.register(literal ${hex})`,
+      ),
+    ),
+  fc.constant(run(async (p) => void (await same(p, "mc.drop", () => ({}))), "mc.drop()")),
+  fc.constant(run(async (p) => void (await same(p, "mc.recompute", () => ({ at: null }))), "mc.recompute()")),
+];
+
+/** Splits one input into `n` shard inputs by the implementation's own shard.assign (DEC-024). */
+async function shardsOf(p: Pair, input: SegmentInput, n: number): Promise<SegmentInput[]> {
+  const assign = async (key: string): Promise<number> => {
+    const o = await p.impl.call("shard.assign", { key, shards: n });
+    if ("error" in o)
+      throw new Divergence(
+        `shard.assign ${key} over ${n}: ${o.error.code}: ${o.error.message}`,
+        undefined,
+        undefined,
+        undefined,
+        o.fault === true,
+      );
+    return o.ok.shard;
+  };
+  const parts = Array.from(
+    { length: n },
+    (_, i): SegmentInput => ({ ...input, segment_id: String(100 + i), asl_records: [], tgk_records: [] }),
+  );
+  for (const r of input.asl_records) parts[await assign(r.artifact_id)]?.asl_records.push(r);
+  for (const r of input.tgk_records) parts[await assign(r.tgk_edge_id)]?.tgk_records.push(r);
+  return parts;
 }
 
 const SPECS: PropertySpec[] = [
@@ -409,6 +468,13 @@ const SPECS: PropertySpec[] = [
               }).bytes,
           );
           const edgeIds = EDGE_POOL.map((e) => segmentHandlers["tgk.edge_id"]({ edge: e }).edge_id);
+          // A key a segment's filter lets through but no segment holds: the answer must still be "absent"
+          // (ATXI-FLT-003, ATXI-VIS-004), which an implementation taking "possibly present" as a hit breaks.
+          const fpAt = String(15 * segments.length);
+          const misses: Query[] = segments.flatMap((bytes) => [
+            ...falsePositives(bytes, 1).map((k): Query => ({ kind: "artifact", artifact_id: k, at: fpAt })),
+            ...falsePositives(bytes, 2).map((k): Query => ({ kind: "edge", tgk_edge_id: k, at: fpAt })),
+          ]);
           const queries: Query[] = qs.map((q) =>
             q.kind === "artifact"
               ? { kind: "artifact", artifact_id: String(q.key), at: String(q.at) }
@@ -416,7 +482,75 @@ const SPECS: PropertySpec[] = [
                 ? { kind: "edge", tgk_edge_id: edgeIds[q.key % edgeIds.length]!, at: String(q.at) }
                 : { kind: "incident", node_id: String(q.key), role: q.role, at: String(q.at) },
           );
-          await same(await pairOf(ctx), "seg.query", () => ({ segments, use_filters: useFilters, queries }));
+          await same(await pairOf(ctx), "seg.query", () => ({
+            segments,
+            use_filters: useFilters,
+            queries: [...queries, ...misses],
+          }));
+        },
+      ),
+  },
+  {
+    name: "independence",
+    title:
+      "the content index answers alike whatever is registered in the structural index or done to the cache",
+    rules: ["IDX-DEP-001", "IDX-DEP-003", "IDX-SI-004", "IDX-MC-002"],
+    capabilities: ["content-index", "structural-index", "materialization-cache"],
+    property: modelProperty(independenceCommands, 40),
+  },
+  {
+    name: "sharding-invisible",
+    title:
+      "records split over N shards by the implementation's own shard.assign answer every query as one segment does",
+    rules: ["ATXI-SHD-001", "ATXI-SHD-002"],
+    capabilities: ["sharding", "segment-query"],
+    property: (ctx) =>
+      fc.asyncProperty(
+        recordsArb,
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(
+          fc.record({
+            kind: fc.constantFrom("artifact", "edge", "incident"),
+            key: fc.nat(6),
+            at: fc.nat(25),
+            role: fc.constantFrom("from", "to", "any"),
+          }),
+          { minLength: 1, maxLength: 10 },
+        ),
+        async (r, n, qs) => {
+          const p = await pairOf(ctx);
+          const whole = { ...inputFrom(r, 1, 0), node_projections: true, edges: EDGE_POOL };
+          const one = [segmentHandlers["seg.encode"]({ input: whole }).bytes];
+          const shards = (await shardsOf(p, whole, n)).map(
+            (input) => segmentHandlers["seg.encode"]({ input }).bytes,
+          );
+          const edgeIds = EDGE_POOL.map((e) => segmentHandlers["tgk.edge_id"]({ edge: e }).edge_id);
+          const queries: Query[] = qs.map((q) =>
+            q.kind === "artifact"
+              ? { kind: "artifact", artifact_id: String(q.key), at: String(q.at) }
+              : q.kind === "edge"
+                ? { kind: "edge", tgk_edge_id: edgeIds[q.key % edgeIds.length]!, at: String(q.at) }
+                : { kind: "incident", node_id: String(q.key), role: q.role, at: String(q.at) },
+          );
+          const a = await p.impl.call("seg.query", { segments: one, use_filters: true, queries });
+          const b = await p.impl.call("seg.query", { segments: shards, use_filters: true, queries });
+          for (const o of [a, b])
+            if ("error" in o)
+              throw new Divergence(
+                `seg.query: ${o.error.code}: ${o.error.message}`,
+                undefined,
+                undefined,
+                undefined,
+                o.fault === true,
+              );
+          const d = firstDifference((a as { ok: unknown }).ok, (b as { ok: unknown }).ok);
+          if (d)
+            throw new Divergence(
+              `over ${n} shards a query answers otherwise than over one segment, at ${d.path}`,
+              d.expected,
+              d.actual,
+              d.path,
+            );
         },
       ),
   },
@@ -424,7 +558,7 @@ const SPECS: PropertySpec[] = [
     name: "filters",
     title:
       "filters: random key sets build the reference's payload, and every member probes as possibly present",
-    rules: ["ATXI-FLT-002", "ATXI-FLT-004", "ATXI-FLT-007", "ATXI-FLT-008"],
+    rules: ["ATXI-FLT-002", "ATXI-FLT-004", "ATXI-FLT-005", "ATXI-FLT-007", "ATXI-FLT-008"],
     capabilities: ["filter-bloom", "filter-xor"],
     property: (ctx) =>
       fc.asyncProperty(
@@ -475,7 +609,11 @@ const SPECS: PropertySpec[] = [
       "IDX-MC-003",
       "IDX-MC-004",
       "IDX-DEP-002",
+      "IDX-DEP-004",
       "IDX-PUT-002",
+      "IDX-GET-001",
+      "IDX-GET-002",
+      "IDX-CI-008",
     ],
     capabilities: ["structural-index", "materialization-cache", "store", "content-index"],
     property: (ctx) =>
@@ -486,18 +624,22 @@ const SPECS: PropertySpec[] = [
             concat: fc.boolean(),
             store: fc.boolean(),
             inputs: fc.array(fc.nat(5), { maxLength: 3 }),
+            // A second param given before "hex": the SID hashes params in key order, not as given (DEC-017).
+            note: fc.boolean(),
           }),
           { minLength: 1, maxLength: 8 },
         ),
-        async (nodes) => {
+        fc.option(fc.nat(7), { nil: undefined }),
+        async (nodes, tomb) => {
           const p = await pairOf(ctx);
           const sids: string[] = [];
           const registered: DagNode[] = [];
+          const storedKeys: string[] = [];
           for (const n of nodes) {
             const node: DagNode =
               n.concat && sids.length > 0
                 ? { op: "concat", params: {}, inputs: n.inputs.map((i) => ({ sid: sids[i % sids.length]! })) }
-                : { op: "literal", params: { hex: n.lit }, inputs: [] };
+                : { op: "literal", params: n.note ? { zz: "1", hex: n.lit } : { hex: n.lit }, inputs: [] };
             const bytes = new Uint8Array(Buffer.from(n.lit, "hex"));
             const r =
               n.store && node.op === "literal"
@@ -509,7 +651,9 @@ const SPECS: PropertySpec[] = [
                   )
                 : await same(p, "si.register", () => ({ node }));
             if ("ok" in r.ref) {
-              sids.push(((r.ref.ok as { sid?: string }).sid ?? "") as string);
+              const ok = r.ref.ok as { sid?: string; key?: string };
+              sids.push(ok.sid ?? "");
+              if (ok.key !== undefined) storedKeys.push(ok.key);
               registered.push(node);
             }
           }
@@ -517,6 +661,14 @@ const SPECS: PropertySpec[] = [
           await same(p, "si.rebuild", () => ({ nodes: registered }));
           await same(p, "mc.entries", () => ({}));
           await same(p, "mc.recompute", () => ({ at: null }));
+          if (tomb !== undefined && storedKeys.length > 0) {
+            // The cache still names the key, but only the content index decides (IDX-GET-001, IDX-CI-008,
+            // IDX-MC-004): GET refuses it, and recomputing drops its entry (IDX-MC-003).
+            const key = storedKeys[tomb % storedKeys.length]!;
+            await same(p, "ci.tombstone", () => ({ key }));
+            await same(p, "store.get", () => ({ key, at: null }));
+            await same(p, "mc.recompute", () => ({ at: null }));
+          }
           await same(p, "mc.drop", () => ({}));
           await same(p, "mc.entries", () => ({}));
         },

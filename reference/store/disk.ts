@@ -243,10 +243,12 @@ export function openDiskStore(
     fs.closeSync(fd);
   }
 
-  // The block ends every record refers to, so that an unreferenced tail of the last block is cut off.
+  // The block ends every stored record refers to, so that an unreferenced tail of the last block is cut
+  // off. A content-index PUT (stored: false) names a location this store never wrote: it says nothing
+  // about where the blocks end.
   const blockEnds = new Map<bigint, bigint>();
   for (const { record } of records) {
-    if (record.kind !== "put") continue;
+    if (record.kind !== "put" || !record.stored) continue;
     const end = record.location.offset + record.location.length;
     if ((blockEnds.get(record.location.blockId) ?? -1n) < end) blockEnds.set(record.location.blockId, end);
   }
@@ -255,6 +257,7 @@ export function openDiskStore(
     .filter((f) => /^[0-9a-f]{16}\.blk$/.test(f))
     .map((f) => BigInt(`0x${f.slice(0, 16)}`));
   const activeId = [...onDisk, ...blockEnds.keys()].reduce((a, b) => (b > a ? b : a), 0n);
+  // (onDisk lists only block files that exist, so an index-only location cannot make a block active.)
   const activeEnd = blockEnds.get(activeId) ?? 0n;
   const limit = BigInt(options.blockLimit ?? DEFAULT_BLOCK_LIMIT);
   const blocks = new DiskBlocks(blockDir, limit, always, activeId, activeEnd);

@@ -12,22 +12,21 @@ sys.dont_write_bytecode = True   # leave no __pycache__ in the repository
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from asl import filters as flt  # noqa: E402
-from asl import segment, tgk  # noqa: E402
-from asl.errors import (AslError, U64_MAX, b64, bad, parse_b64, parse_bool, parse_hex32,  # noqa: E402
-                        parse_list, parse_opt_u32, parse_u64, parse_uint, require_obj)
+from asl import segment, shapes, tgk  # noqa: E402
+from asl.errors import AslError, b64, bad, parse_b64, parse_hex32, parse_u64  # noqa: E402
 from asl.matcache import MaterializationCache  # noqa: E402
 from asl.query import SegmentSet, shard  # noqa: E402
 from asl.store import Store  # noqa: E402
 from asl.structural import StructuralIndex, node_json, parse_node  # noqa: E402
 
 PROTOCOL = "asl-conform/1"
-IMPLEMENTATION = {"name": "asl-python-example", "version": "0.1.0", "language": "python"}
+PROFILE = "asl-conformance-profile-1"
+IMPLEMENTATION = {"name": "asl-python-example", "version": "0.2.0", "language": "python"}
 CAPABILITIES = [
     "content-index", "store", "segment-decode", "segment-query", "tgk-edges", "node-projections",
     "filter-bloom", "filter-xor", "segment-encode", "sharding", "structural-index",
     "materialization-cache",
 ]
-BATCH_MAX = 10000
 FORBIDDEN_IN_BATCH = {"hello", "reset", "batch", "shutdown"}
 CI_ARG = "CI_INVALID_ARGUMENT"
 
@@ -36,20 +35,24 @@ def log(*a):
     print("[asl-python]", *a, file=sys.stderr, flush=True)
 
 
-# ------------------------------------------------------------------ argument helpers
+# ------------------------------------------------------------------ value helpers (DEC-033 step 4)
+# Every handler receives args whose shape asl/shapes.py has already checked (PROTO_BAD_REQUEST);
+# these read the values of well-typed strings with the operation's domain code.
 
-def p_at(args):
-    at = args.get("at")
+def p_at(at):
+    """An `at` state (or None = CURRENT); malformed values are CI_INVALID_ARGUMENT everywhere."""
     if at is None:
         return None
-    require_obj(at, ("snapshot", "position"), ("snapshot", "position"))
     return (parse_hex32(at["snapshot"], "at.snapshot", CI_ARG),
             parse_u64(at["position"], "at.position", CI_ARG))
 
 
 def p_location(loc):
-    require_obj(loc, ("block_id", "offset", "length"), ("block_id", "offset", "length"))
     return tuple(parse_u64(loc[k], "location." + k, CI_ARG) for k in ("block_id", "offset", "length"))
+
+
+def p_u64s(values, what):
+    return [parse_u64(v, what) for v in values]
 
 
 def loc_json(loc):
@@ -58,11 +61,6 @@ def loc_json(loc):
 
 def state_json(sid, pos):
     return {"snapshot": sid, "position": str(pos)}
-
-
-def p_node_arg(v):
-    # any malformed node (not an object included) is SI_INVALID_NODE, checked by parse_node
-    return v
 
 
 class Adapter:
@@ -86,26 +84,22 @@ class Adapter:
 
     # -------------------------------------------------------------- lifecycle
     def op_hello(self, args):
-        require_obj(args, ("protocol", "profile", "harness"), ("protocol", "profile", "harness"))
-        if args["protocol"] != PROTOCOL:
-            raise AslError("PROTO_VERSION_MISMATCH", "this implementation speaks %s only" % PROTOCOL)
+        if args["protocol"] != PROTOCOL or args["profile"] != PROFILE:
+            raise AslError("PROTO_VERSION_MISMATCH",
+                           "this implementation speaks %s, profile %s only" % (PROTOCOL, PROFILE))
         return {"protocol": PROTOCOL, "implementation": dict(IMPLEMENTATION),
                 "capabilities": list(CAPABILITIES)}
 
     def op_reset(self, args):
-        require_obj(args, ())
         self._reset()
         return {}
 
     def op_shutdown(self, args):
-        require_obj(args, ())
         return {}
 
     def op_batch(self, args):
-        require_obj(args, ("requests",), ("requests",))
-        reqs = parse_list(args["requests"], "requests", BATCH_MAX)
         out = []
-        for r in reqs:
+        for r in args["requests"]:       # at most 10,000 (shape)
             if not isinstance(r, dict) or set(r) != {"op", "args"} or not isinstance(r["op"], str) \
                     or not isinstance(r["args"], dict):
                 out.append({"error": bad("a batch item is {op, args}").to_json()})
@@ -117,11 +111,14 @@ class Adapter:
         return {"responses": out}
 
     def run(self, op, args):
-        """One operation -> {"ok": result} or {"error": {...}}; never raises."""
+        """One operation -> {"ok": result} or {"error": {...}}; never raises.
+        DEC-033: unknown op, then shape (PROTO_BAD_REQUEST), then values (domain codes, in the
+        handler before any effect), then the operation's own errors."""
         fn = OPS.get(op)
         if fn is None:
-            return {"error": {"code": "PROTO_NOT_SUPPORTED", "message": "unknown op %r" % (op,)}}
+            return {"error": {"code": "PROTO_BAD_REQUEST", "message": "no operation %r in %s" % (op, PROTOCOL)}}
         try:
+            args = shapes.check(shapes.ARGS[op], args)
             return {"ok": fn(self, args)}
         except AslError as e:
             return {"error": e.to_json()}
@@ -133,175 +130,129 @@ class Adapter:
 
     # -------------------------------------------------------------- content index
     def op_ci_put(self, args):
-        require_obj(args, ("key", "location", "type_tag"), ("key", "location"))
         key = parse_hex32(args["key"], "key", CI_ARG)
         loc = p_location(args["location"])
-        tag = parse_opt_u32(args.get("type_tag"))
-        return {"position": str(self.store.ci_put(key, loc, tag))}
+        return {"position": str(self.store.ci_put(key, loc, args.get("type_tag")))}
 
     def op_ci_tombstone(self, args):
-        require_obj(args, ("key",), ("key",))
         key = parse_hex32(args["key"], "key", CI_ARG)
         return {"position": str(self.store.ci_tombstone(key))}
 
     def op_ci_lookup(self, args):
-        require_obj(args, ("key", "at"), ("key",))
         key = parse_hex32(args["key"], "key", CI_ARG)
-        v = self.store.ci.lookup(key, p_at(args))
+        v = self.store.ci.lookup(key, p_at(args.get("at")))
         if v is None:
             return {"found": False}
         return {"found": True, "location": loc_json(v[0]), "type_tag": v[1]}
 
     def op_ci_current(self, args):
-        require_obj(args, ())
         return state_json(*self.store.ci.current())
 
     def op_ci_snapshot(self, args):
-        require_obj(args, ())
         return state_json(*self.store.ci_snapshot())
 
     def op_ci_install(self, args):
-        require_obj(args, ("snapshot",), ("snapshot",))
         return state_json(*self.store.ci_install(parse_hex32(args["snapshot"], "snapshot", CI_ARG)))
 
     def op_ci_retire(self, args):
-        require_obj(args, ("snapshot",), ("snapshot",))
         self.store.ci_retire(parse_hex32(args["snapshot"], "snapshot", CI_ARG))
         return {}
 
     def op_ci_digest(self, args):
-        require_obj(args, ("at",))
-        return {"digest": "%064x" % self.store.ci.digest(p_at(args))}
+        return {"digest": "%064x" % self.store.ci.digest(p_at(args.get("at")))}
 
     # -------------------------------------------------------------- store
     def op_store_put(self, args):
-        require_obj(args, ("bytes", "type_tag", "structure"), ("bytes",))
         data = parse_b64(args["bytes"])
-        tag = parse_opt_u32(args.get("type_tag"))
+        tag = args.get("type_tag")
         structure = args.get("structure")
         sid = None
         if structure is not None:
-            sid = self.si.check(p_node_arg(structure))   # refuse a bad node before storing anything
-        key, aid, loc, created, pos = self.store.put(data, tag)
+            parse_node(structure)                 # values: SI_INVALID_NODE
+            sid = self.si.check(structure)        # then SI_UNKNOWN_INPUT, before anything is stored
+        key, aid, loc, created, pos = self.store.put(data, tag)   # collision, then visibility
         if structure is not None:
             self.si.register(structure)
             self.mc.record(sid, key)
         return {"key": key, "artifact_id": str(aid), "location": loc_json(loc), "created": created,
-                "position": None if pos is None else str(pos), "sid": sid}
+                "position": str(pos), "sid": sid}
 
     def op_store_get(self, args):
-        require_obj(args, ("key", "at"), ("key",))
         key = parse_hex32(args["key"], "key", CI_ARG)
-        return {"bytes": b64(self.store.get(key, p_at(args)))}
+        return {"bytes": b64(self.store.get(key, p_at(args.get("at"))))}
 
     def op_store_reopen(self, args):
-        require_obj(args, ())
-        return state_json(*self.store.reopen())
+        # DEC-034: only the content index, the stored bytes and the collision set must survive.
+        # The structural index and the cache are in memory and start empty again, as after a
+        # restart (so what si.* and mc.* show after a reopen is exactly what was added since).
+        state = self.store.reopen()
+        self.si.reset()
+        self.mc.reset()
+        return state_json(*state)
 
     # -------------------------------------------------------------- structural index, cache
     def op_si_register(self, args):
-        require_obj(args, ("node",), ("node",))
-        return {"sid": self.si.register(p_node_arg(args["node"]))}
+        return {"sid": self.si.register(args["node"])}
 
     def op_si_get(self, args):
-        require_obj(args, ("sid",), ("sid",))
-        sid = parse_hex32(args["sid"], "sid")
-        n = self.si.get(sid)
+        n = self.si.get(parse_hex32(args["sid"], "sid"))
         return {"found": False} if n is None else {"found": True, "node": node_json(*n)}
 
     def op_si_entries(self, args):
-        require_obj(args, ())
         return {"entries": self.si.entries()}
 
     def op_si_rebuild(self, args):
-        require_obj(args, ("nodes",), ("nodes",))
-        nodes = [p_node_arg(n) for n in parse_list(args["nodes"], "nodes")]
-        return {"entries": self.si.rebuild(nodes)}
+        return {"entries": self.si.rebuild(args["nodes"])}
 
     def op_mc_get(self, args):
-        require_obj(args, ("sid",), ("sid",))
         key = self.mc.get(parse_hex32(args["sid"], "sid"))
         return {"found": False} if key is None else {"found": True, "key": key}
 
     def op_mc_entries(self, args):
-        require_obj(args, ())
         return {"entries": self.mc.entries()}
 
     def op_mc_drop(self, args):
-        require_obj(args, ())
         self.mc.drop()
         return {}
 
     def op_mc_recompute(self, args):
-        require_obj(args, ("at",))
-        return {"entries": self.mc.recompute(self.si, self.store, p_at(args))}
+        return {"entries": self.mc.recompute(self.si, self.store, p_at(args.get("at")))}
 
     # -------------------------------------------------------------- segments
     def op_seg_decode(self, args):
-        require_obj(args, ("bytes",), ("bytes",))
         return {"segment": segment.to_json(segment.decode(parse_b64(args["bytes"])), b64)}
 
     def op_seg_encode(self, args):
-        require_obj(args, ("input",), ("input",))
-        inp = require_obj(args["input"], ("segment_id", "logseq_min", "logseq_max", "asl_records",
-                                          "tgk_records", "edges", "node_projections", "filters"),
-                          ("segment_id", "logseq_min", "logseq_max", "asl_records", "tgk_records"))
+        inp = args["input"]
         seg_id = parse_u64(inp["segment_id"], "segment_id")
         lmin = parse_u64(inp["logseq_min"], "logseq_min")
         lmax = parse_u64(inp["logseq_max"], "logseq_max")
-        asl = []
-        for r in parse_list(inp["asl_records"], "asl_records"):
-            require_obj(r, ("logseq", "artifact_id", "type_tag", "tombstone"),
-                        ("logseq", "artifact_id", "type_tag", "tombstone"))
-            asl.append((parse_u64(r["logseq"], "logseq"), parse_u64(r["artifact_id"], "artifact_id"),
-                        parse_opt_u32(r["type_tag"]), parse_bool(r["tombstone"], "tombstone")))
-        recs = []
-        for r in parse_list(inp["tgk_records"], "tgk_records"):
-            require_obj(r, ("logseq", "tgk_edge_id", "edge_type_key", "role", "tombstone"),
-                        ("logseq", "tgk_edge_id", "edge_type_key", "role", "tombstone"))
-            recs.append((parse_u64(r["logseq"], "logseq"), parse_u64(r["tgk_edge_id"], "tgk_edge_id"),
-                         parse_opt_u32(r["edge_type_key"], "edge_type_key"),
-                         parse_uint(r["role"], 8, "role"), parse_bool(r["tombstone"], "tombstone")))
-        node_proj = parse_bool(inp.get("node_projections", False), "node_projections")
+        asl = [(parse_u64(r["logseq"], "logseq"), parse_u64(r["artifact_id"], "artifact_id"),
+                r["type_tag"], r["tombstone"]) for r in inp["asl_records"]]
+        recs = [(parse_u64(r["logseq"], "logseq"), parse_u64(r["tgk_edge_id"], "tgk_edge_id"),
+                 r["edge_type_key"], r["role"], r["tombstone"]) for r in inp["tgk_records"]]
+        node_proj = inp.get("node_projections", False)
         edges = {}
-        for e in parse_list(inp.get("edges", []), "edges"):
-            _et, frm, to = tgk.parse_edge(e)
-            edges[tgk.edge_id(frm, to)] = (frm, to)
-        fl = []
-        for f in parse_list(inp.get("filters", []), "filters"):
-            require_obj(f, ("kind", "domain"), ("kind", "domain"))
-            if f["kind"] not in ("bloom", "xor8") or f["domain"] not in ("asl", "tgk", "node"):
-                raise bad("filter kind is bloom or xor8, domain asl, tgk or node")
-            fl.append((f["kind"], f["domain"]))
+        if node_proj:
+            # DEC-035: without node_projections `edges` is ignored and not checked
+            values = [tgk.edge_values(e) for e in inp.get("edges", [])]     # node ids: TGK_INVALID_EDGE
+            for v in values:                                                 # then each edge, in order
+                _et, frm, to = tgk.check_edge(*v)
+                edges.setdefault(tgk.edge_id(frm, to), (frm, to))
+        fl = [(f["kind"], f["domain"]) for f in inp.get("filters", [])]
         data = segment.encode(seg_id, lmin, lmax, asl, recs, edges, node_proj, fl)
         return {"bytes": b64(data)}
 
     def op_seg_query(self, args):
-        require_obj(args, ("segments", "use_filters", "queries"), ("segments", "use_filters", "queries"))
-        blobs = [parse_b64(s, "segment") for s in parse_list(args["segments"], "segments")]
-        use_filters = parse_bool(args["use_filters"], "use_filters")
         queries = []
-        for q in parse_list(args["queries"], "queries"):
-            if not isinstance(q, dict):
-                raise bad("a query is an object")
-            kind = q.get("kind")
-            if kind == "artifact":
-                require_obj(q, ("kind", "artifact_id", "at"), ("kind", "artifact_id", "at"))
-                queries.append((kind, parse_u64(q["artifact_id"], "artifact_id"), None,
-                                parse_u64(q["at"], "at")))
-            elif kind == "edge":
-                require_obj(q, ("kind", "tgk_edge_id", "at"), ("kind", "tgk_edge_id", "at"))
-                queries.append((kind, parse_u64(q["tgk_edge_id"], "tgk_edge_id"), None,
-                                parse_u64(q["at"], "at")))
-            elif kind == "incident":
-                require_obj(q, ("kind", "node_id", "role", "at"), ("kind", "node_id", "role", "at"))
-                if q["role"] not in ("from", "to", "any"):
-                    raise bad("role is from, to or any")
-                queries.append((kind, parse_u64(q["node_id"], "node_id"), q["role"],
-                                parse_u64(q["at"], "at")))
-            else:
-                raise bad("query kind is artifact, edge or incident")
-        sset = SegmentSet(blobs)
+        for q in args["queries"]:
+            kind = q["kind"]
+            ident = parse_u64(q["artifact_id" if kind == "artifact" else
+                                "tgk_edge_id" if kind == "edge" else "node_id"], kind + " id")
+            queries.append((kind, ident, q.get("role"), parse_u64(q["at"], "at")))
+        blobs = [parse_b64(s, "segment") for s in args["segments"]]
+        sset = SegmentSet(blobs)                 # set-level errors answer the whole request
+        use_filters = args["use_filters"]
         answers = []
         for kind, ident, role, s in queries:
             try:
@@ -316,43 +267,29 @@ class Adapter:
         return {"answers": answers}
 
     def op_filter_build(self, args):
-        require_obj(args, ("kind", "keys"), ("kind", "keys"))
-        if args["kind"] not in ("bloom", "xor8"):
-            raise bad("kind is bloom or xor8")
-        keys = [parse_u64(k, "key") for k in parse_list(args["keys"], "keys")]
+        keys = p_u64s(args["keys"], "key")
         return {"payload": b64(flt.build(args["kind"], keys))}
 
     def op_filter_probe(self, args):
-        require_obj(args, ("kind", "payload", "keys"), ("kind", "payload", "keys"))
         kind = args["kind"]
-        if kind not in ("bloom", "xor8"):
-            raise bad("kind is bloom or xor8")
         payload = parse_b64(args["payload"], "payload")
-        keys = [parse_u64(k, "key") for k in parse_list(args["keys"], "keys")]
-        parsed = flt.parse(kind, payload)
-        if parsed is None:
-            raise AslError("SEG_BAD_FILTER_PARAMS", "the payload is not a valid %s filter" % kind)
+        keys = p_u64s(args["keys"], "key")
+        parsed = flt.validate(kind, payload)     # the reader's filter-contents checks (DEC-035)
         return {"results": [flt.probe_parsed(kind, parsed, k) for k in keys]}
 
     def op_tgk_edge_id(self, args):
-        require_obj(args, ("edge",), ("edge",))
         _et, frm, to = tgk.parse_edge(args["edge"])
         return {"edge_id": str(tgk.edge_id(frm, to))}
 
     def op_tgk_project(self, args):
-        require_obj(args, ("edge", "logseq"), ("edge", "logseq"))
-        _et, frm, to = tgk.parse_edge(args["edge"])
+        values = tgk.edge_values(args["edge"])
         logseq = parse_u64(args["logseq"], "logseq")
+        _et, frm, to = tgk.check_edge(*values)
         return {"refs": [{"logseq": str(l), "node_id": str(n), "tgk_edge_id": str(e), "position": p}
                          for (l, n, e, p) in tgk.project(frm, to, logseq)]}
 
     def op_shard_assign(self, args):
-        require_obj(args, ("key", "shards"), ("key", "shards"))
-        key = parse_u64(args["key"], "key")
-        n = parse_uint(args["shards"], 32, "shards")
-        if n < 1:
-            raise bad("shards must be >= 1")
-        return {"shard": shard(key, n)}
+        return {"shard": shard(parse_u64(args["key"], "key"), args["shards"])}
 
 
 OPS = {
@@ -387,12 +324,14 @@ def handle_line(adapter, line):
         log("malformed line (not an object)")
         return None, False
     rid = msg.get("id")
+    if isinstance(rid, float) and rid.is_integer():
+        rid = int(rid)
     if isinstance(rid, bool) or not isinstance(rid, int) or rid < 1:
         log("request without a positive integer id; cannot answer:", str(line)[:200])
         return None, False
     op = msg.get("op")
     args = msg.get("args")
-    if not isinstance(op, str) or not isinstance(args, dict) or set(msg) - {"id", "op", "args"}:
+    if not isinstance(op, str) or not isinstance(args, dict) or set(msg) != {"id", "op", "args"}:
         return {"id": rid, "error": bad("a request is {id, op, args}").to_json()}, False
     out = adapter.run(op, args)
     out = dict(out)

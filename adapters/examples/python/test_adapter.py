@@ -140,9 +140,10 @@ class SegmentTest(unittest.TestCase):
         self.assertTrue(s.artifact(42, 3, True)["found"])
         self.assertFalse(s.artifact(42, 4, True)["found"])
         self.assertEqual(s.incident(10, "any", 5, True)["edges"],
-                         sorted([{"tgk_edge_id": str(self.id1), "positions": [1]},
-                                 {"tgk_edge_id": str(self.id2), "positions": [1, 2]}],
-                                key=lambda e: int(e["tgk_edge_id"])))
+                         [str(e) for e in sorted([self.id1, self.id2])])
+        self.assertEqual(s.incident(10, "to", 5, True)["edges"], [str(self.id2)])
+        self.assertEqual(s.artifact(42, 3, True)["record"],
+                         {"logseq": "1", "artifact_id": "42", "has_type_tag": 0, "type_tag": 0})
         with self.assertRaises(AslError) as cm:
             SegmentSet([data, data])
         self.assertEqual(cm.exception.code, "QRY_DUPLICATE_SEGMENT_ID")
@@ -177,9 +178,17 @@ class ContentIndexTest(unittest.TestCase):
         with self.assertRaises(AslError) as cm:
             ci.retire(s1)
         self.assertEqual(cm.exception.code, "CI_SNAPSHOT_IN_USE")
-        ci.retire(g)
         with self.assertRaises(AslError) as cm:
-            ci.lookup(k, (g, 0))
+            ci.retire(g)                      # the genesis snapshot can never be retired
+        self.assertEqual(cm.exception.code, "CI_SNAPSHOT_IN_USE")
+        ci.tombstone(k)
+        s2, _ = ci.snapshot()
+        ci.retire(s2)
+        with self.assertRaises(AslError) as cm:
+            ci.retire(s2)                     # already retired before in use
+        self.assertEqual(cm.exception.code, "CI_SNAPSHOT_RETIRED")
+        with self.assertRaises(AslError) as cm:
+            ci.lookup(k, (s2, 2))
         self.assertEqual(cm.exception.code, "CI_SNAPSHOT_RETIRED")
 
     def test_same_state_same_id(self):
@@ -203,7 +212,7 @@ class StoreTest(unittest.TestCase):
             self.assertTrue(created)
             self.assertEqual(pos, 0)
             self.assertEqual(aid, int(k[:16], 16))
-            self.assertEqual(st.put(b"hello", 2)[3:], (False, None))
+            self.assertEqual(st.put(b"hello", 2)[3:], (False, 1))   # CURRENT's position
             snap = st.ci_snapshot()
             st.ci_tombstone(k)
             self.assertEqual(st.put(b"hello", None)[4], 2)
@@ -232,6 +241,154 @@ class StructuralTest(unittest.TestCase):
                          si.entries())
 
 
+import adapter as adapter_mod  # noqa: E402
+
+K = "ab" * 32
+GENESIS = snapshot_id(0, 0)
+
+
+class RequestErrorTest(unittest.TestCase):
+    """DEC-033: shape (PROTO_BAD_REQUEST), then values (domain codes), then the operation."""
+
+    def setUp(self):
+        self.a = adapter_mod.Adapter()
+
+    def tearDown(self):
+        self.a.close()
+
+    def code(self, op, args):
+        r = self.a.run(op, args)
+        return r["error"]["code"] if "error" in r else "ok"
+
+    def test_shape_before_values(self):
+        loc = {"block_id": "0", "offset": "0", "length": "1"}
+        self.assertEqual(self.code("ci.put", {"key": K.upper(), "location": loc}), "CI_INVALID_ARGUMENT")
+        self.assertEqual(self.code("ci.put", {"key": 1, "location": loc}), "PROTO_BAD_REQUEST")
+        self.assertEqual(self.code("ci.put", {"key": K.upper(), "location": dict(loc, x="1")}), "PROTO_BAD_REQUEST")
+        self.assertEqual(self.code("ci.put", {"key": K, "location": dict(loc, offset="01")}), "CI_INVALID_ARGUMENT")
+        self.assertEqual(self.code("ci.put", {"key": K, "location": loc, "type_tag": 2**32}), "PROTO_BAD_REQUEST")
+        self.assertEqual(self.code("ci.lookup", {"key": K}), "ok")
+        self.assertEqual(self.code("ci.lookup", {"key": K, "at": {"snapshot": K}}), "PROTO_BAD_REQUEST")
+        self.assertEqual(self.code("ci.lookup", {"key": K, "at": {"snapshot": K, "position": "18446744073709551616"}}),
+                         "CI_INVALID_ARGUMENT")
+        self.assertEqual(self.code("mc.recompute", {"at": {"snapshot": K, "position": "-1"}}), "CI_INVALID_ARGUMENT")
+        self.assertEqual(self.code("mc.recompute", {"at": {"snapshot": K, "position": "1"}}), "CI_UNKNOWN_SNAPSHOT")
+        self.assertEqual(self.code("si.get", {"sid": K.upper()}), "PROTO_BAD_REQUEST")
+        self.assertEqual(self.code("mc.get", {"sid": "ab"}), "PROTO_BAD_REQUEST")
+        self.assertEqual(self.code("store.put", {"bytes": "YQ"}), "PROTO_BAD_REQUEST")        # unpadded
+        self.assertEqual(self.code("store.put", {"bytes": "Y-=="}), "PROTO_BAD_REQUEST")      # alphabet
+        self.assertEqual(self.code("shard.assign", {"key": "01", "shards": 2}), "PROTO_BAD_REQUEST")
+        self.assertEqual(self.code("shard.assign", {"key": "1", "shards": 0}), "PROTO_BAD_REQUEST")
+        self.assertEqual(self.code("filter.build", {"kind": "xor", "keys": []}), "PROTO_BAD_REQUEST")
+        self.assertEqual(self.code("ci.current", {"x": 1}), "PROTO_BAD_REQUEST")
+        self.assertEqual(self.code("no.such", {}), "PROTO_BAD_REQUEST")
+
+    def test_nodes_and_edges(self):
+        node = {"op": "concat", "params": {}, "inputs": [{"artifact": K.upper()}]}
+        self.assertEqual(self.code("si.register", {"node": node}), "SI_INVALID_NODE")
+        self.assertEqual(self.code("si.register", {"node": {"op": "\ud800", "params": {}, "inputs": []}}),
+                         "SI_INVALID_NODE")
+        self.assertEqual(self.code("si.register", {"node": {"op": "x", "params": {"a": 1}, "inputs": []}}),
+                         "PROTO_BAD_REQUEST")
+        self.assertEqual(self.code("si.register", {"node": {"op": "x", "params": {}, "inputs": [{"sid": K, "artifact": K}]}}),
+                         "PROTO_BAD_REQUEST")
+        self.assertEqual(self.code("store.put", {"bytes": "YQ==", "structure": node}), "SI_INVALID_NODE")
+        self.assertEqual(self.a.store.ci.tail, 0)                 # nothing stored
+        self.assertEqual(self.code("si.rebuild", {"nodes": [{"op": "c", "params": {}, "inputs": [{"sid": K}]}, node]}),
+                         "SI_INVALID_NODE")                         # values of every node before inputs
+        self.assertEqual(self.code("tgk.edge_id", {"edge": {"from": ["18446744073709551616"], "to": []}}),
+                         "TGK_INVALID_EDGE")
+        self.assertEqual(self.code("tgk.edge_id", {"edge": {"from": [1], "to": []}}), "PROTO_BAD_REQUEST")
+        self.assertEqual(self.code("tgk.edge_id", {"edge": {"from": ["1", "1"], "to": []}}), "TGK_INVALID_EDGE")
+        self.assertEqual(self.code("tgk.project", {"edge": {"from": [], "to": []}, "logseq": "01"}), "PROTO_BAD_REQUEST")
+        self.assertEqual(self.code("tgk.project", {"edge": {"from": ["1"], "to": []}, "logseq": "0"}), "ok")
+
+    def test_store_put_and_retire(self):
+        r1 = self.a.run("store.put", {"bytes": "YQ=="})["ok"]
+        r2 = self.a.run("store.put", {"bytes": "YQ==", "type_tag": 4})["ok"]
+        self.assertEqual((r1["created"], r1["position"], r2["created"], r2["position"]), (True, "0", False, "1"))
+        self.assertEqual(self.code("ci.retire", {"snapshot": GENESIS}), "CI_SNAPSHOT_IN_USE")
+        s = self.a.run("ci.snapshot", {})["ok"]["snapshot"]
+        self.a.run("ci.install", {"snapshot": s})
+        self.assertEqual(self.code("ci.retire", {"snapshot": GENESIS}), "CI_SNAPSHOT_IN_USE")   # not the base
+        self.assertEqual(self.code("ci.retire", {"snapshot": s}), "CI_SNAPSHOT_IN_USE")
+        self.a.run("ci.install", {"snapshot": GENESIS})
+        self.assertEqual(self.code("ci.retire", {"snapshot": s}), "ok")
+        self.assertEqual(self.code("ci.retire", {"snapshot": s}), "CI_SNAPSHOT_RETIRED")
+        self.assertEqual(self.code("ci.retire", {"snapshot": K}), "CI_UNKNOWN_SNAPSHOT")
+        self.assertEqual(self.code("ci.retire", {"snapshot": K[:-1] + "G"}), "CI_INVALID_ARGUMENT")
+
+    def test_mc_recompute_damage_keeps_cache(self):
+        a = hashlib.sha256(b"a").hexdigest()
+        self.a.run("store.put", {"bytes": "YQ==", "structure": {"op": "literal", "params": {"hex": "61"}, "inputs": []}})
+        before = self.a.run("mc.entries", {})["ok"]
+        self.a.run("ci.put", {"key": a, "location": {"block_id": "0", "offset": "99", "length": "1"}})
+        self.a.run("si.register", {"node": {"op": "concat", "params": {}, "inputs": [{"artifact": a}]}})
+        self.assertEqual(self.code("mc.recompute", {}), "STORE_CORRUPT_BLOCK")
+        self.assertEqual(self.a.run("mc.entries", {})["ok"], before)
+
+    def test_filter_probe_refuses_bad_payload(self):
+        p = base64.b64decode(self.a.run("filter.build", {"kind": "xor8", "keys": ["1"]})["ok"]["payload"])
+        bad_res = p[:12] + b"\1\0\0\0" + p[16:-1]          # reserved word and size both wrong
+        r = self.a.run("filter.probe", {"kind": "xor8", "payload": base64.b64encode(bad_res).decode(), "keys": ["1"]})
+        self.assertEqual((r["error"]["code"], r["error"]["offset"]), ("SEG_RESERVED_NONZERO", 12))
+        r = self.a.run("filter.probe", {"kind": "bloom", "payload": "AAAA", "keys": []})
+        self.assertEqual(r["error"]["code"], "SEG_BAD_FILTER_PARAMS")
+
+    def test_seg_encode_edges_and_block(self):
+        inp = {"segment_id": "1", "logseq_min": "1", "logseq_max": "3", "asl_records": [], "tgk_records": [],
+               "edges": [{"from": [], "to": []}], "node_projections": False}
+        self.assertEqual(self.code("seg.encode", {"input": inp}), "ok")           # edges ignored
+        self.assertEqual(self.code("seg.encode", {"input": dict(inp, node_projections=True)}), "TGK_INVALID_EDGE")
+        ok = self.a.run("seg.encode", {"input": dict(inp, node_projections=True, edges=[])})["ok"]
+        seg = segment.decode(base64.b64decode(ok["bytes"]))
+        self.assertEqual((seg["header"]["flags"], seg["refs"]), (1, []))          # block and flag, no refs
+        rec = {"logseq": "2", "tgk_edge_id": "5", "edge_type_key": None, "role": 0, "tombstone": False}
+        self.assertEqual(self.code("seg.encode", {"input": dict(inp, node_projections=True, edges=[],
+                                                              tgk_records=[rec])}), "TGK_INVALID_EDGE")
+        self.assertEqual(self.code("seg.encode", {"input": dict(inp, tgk_records=[rec])}), "ok")
+
+
+class ReaderOffsetTest(unittest.TestCase):
+    def enc(self, **kw):
+        e1 = ([10], [11])
+        args = dict(segment_id=1, lmin=1, lmax=9, asl=[(1, 5, None, False), (2, 6, None, False)],
+                    tgk=[(3, tgk.edge_id(*e1), None, 1, False)], edges={tgk.edge_id(*e1): e1},
+                    node_projections=True, filters=[("xor8", "asl")])
+        args.update(kw)
+        return bytearray(segment.encode(*args.values()))
+
+    def test_node_ref_offsets(self):
+        b = self.enc()
+        fo = struct.unpack_from("<Q", b, 56)[0]
+        ref0 = fo - 64       # 2 refs of 32 bytes end at the footer
+        b2 = bytearray(b)
+        struct.pack_into("<Q", b2, ref0 + 16, 7)                 # tgk_edge_id of no record
+        self.assertEqual(code_of(reseal(b2)), ("SEG_BAD_NODE_REF", ref0 + 16))
+        b2 = bytearray(b)
+        struct.pack_into("<Q", b2, ref0, 99)                     # logseq above logseq_max
+        self.assertEqual(code_of(reseal(b2)), ("SEG_BAD_NODE_REF", ref0))
+
+    def test_filter_checks_order(self):
+        b = self.enc()
+        b2 = bytearray(b)
+        struct.pack_into("<I", b2, 64 + 4, 4)                    # domain 0 and a reserved bit
+        self.assertEqual(code_of(reseal(b2)), ("SEG_BAD_FILTER_PARAMS", 68))
+        b2 = bytearray(b)
+        struct.pack_into("<I", b2, 64 + 16 + 12, 1)              # xor8 reserved word
+        struct.pack_into("<I", b2, 64 + 16 + 8, 1)               # and a block length that breaks the size
+        self.assertEqual(code_of(reseal(b2)), ("SEG_RESERVED_NONZERO", 64 + 16 + 12))
+
+    def test_duplicate_logseq_reported_record(self):
+        e1 = ([10], [11])
+        b = segment.encode(1, 1, 9, [(1, 5, None, False), (2, 6, None, False)],
+                           [(3, tgk.edge_id(*e1), None, 1, False)], None, False, [])
+        rao = struct.unpack_from("<Q", b, 48)[0]
+        b2 = bytearray(b)
+        struct.pack_into("<Q", b2, rao + 48, 1)                  # the TGK record repeats logseq 1
+        self.assertEqual(code_of(reseal(b2)), ("SEG_DUPLICATE_LOGSEQ", rao + 48))
+
+
 class ProtocolTest(unittest.TestCase):
     def test_subprocess_framing(self):
         reqs = [
@@ -256,8 +413,30 @@ class ProtocolTest(unittest.TestCase):
         batch = lines[3]["ok"]["responses"]
         self.assertEqual(batch[0]["ok"]["position"], "1")
         self.assertEqual(batch[1]["error"]["code"], "PROTO_BAD_REQUEST")
-        self.assertEqual(batch[2]["error"]["code"], "PROTO_NOT_SUPPORTED")
+        self.assertEqual(batch[2]["error"]["code"], "PROTO_BAD_REQUEST")   # names no operation
         self.assertEqual(lines[4]["error"]["code"], "PROTO_BAD_REQUEST")
+
+    def test_lines_and_batches(self):
+        ad = adapter_mod.Adapter()
+        try:
+            h = adapter_mod.handle_line
+            self.assertEqual(h(ad, '{"op":"ci.current","args":{}}'), (None, False))
+            self.assertEqual(h(ad, '{"id":0,"op":"ci.current","args":{}}'), (None, False))
+            self.assertEqual(h(ad, '[1]'), (None, False))
+            self.assertEqual(h(ad, '{"id":3,"op":"ci.current"}')[0]["error"]["code"], "PROTO_BAD_REQUEST")
+            self.assertEqual(h(ad, '{"id":3,"op":"ci.current","args":{},"x":1}')[0]["error"]["code"],
+                             "PROTO_BAD_REQUEST")
+            hello = {"protocol": "asl-conform/1", "profile": "other", "harness": {"name": "t", "version": "0"}}
+            self.assertEqual(ad.run("hello", hello)["error"]["code"], "PROTO_VERSION_MISMATCH")
+            self.assertEqual(ad.run("batch", {"requests": 5})["error"]["code"], "PROTO_BAD_REQUEST")
+            self.assertEqual(ad.run("batch", {"requests": [{"op": "ci.current", "args": {}}] * 10001})["error"]["code"],
+                             "PROTO_BAD_REQUEST")
+            out = ad.run("batch", {"requests": [{"op": "ci.current", "args": {}, "id": 1}, {"op": "reset", "args": {}},
+                                                {"op": "ci.current", "args": {}}]})["ok"]["responses"]
+            self.assertEqual([("ok" if "ok" in r else r["error"]["code"]) for r in out],
+                             ["PROTO_BAD_REQUEST", "PROTO_BAD_REQUEST", "ok"])
+        finally:
+            ad.close()
 
     def test_version_mismatch(self):
         req = {"id": 9, "op": "hello", "args": {"protocol": "asl-conform/2", "profile": "p",

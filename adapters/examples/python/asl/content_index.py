@@ -189,8 +189,10 @@ class ContentIndex:
         snap = self.snapshots.get(sid)
         if snap is None:
             raise AslError("CI_UNKNOWN_SNAPSHOT", "no snapshot %s" % sid)
-        if snap is self.base:
-            raise AslError("CI_SNAPSHOT_IN_USE", "snapshot %s is the base of CURRENT" % sid)
         if snap.retired:
             raise AslError("CI_SNAPSHOT_RETIRED", "snapshot %s is already retired" % sid)
+        if snap is self.base:
+            raise AslError("CI_SNAPSHOT_IN_USE", "snapshot %s is the base of CURRENT" % sid)
+        if snap is self.genesis:
+            raise AslError("CI_SNAPSHOT_IN_USE", "the genesis snapshot can never be retired")
         snap.retired = True

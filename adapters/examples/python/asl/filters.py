@@ -1,6 +1,8 @@
 """fmix64 (DEC-008), bloom filter (DEC-009, type 1) and xor8 filter (DEC-010, type 2)."""
 import struct
 
+from .errors import AslError
+
 _M = (1 << 64) - 1
 _M32 = (1 << 32) - 1
 
@@ -102,59 +104,50 @@ def _xor8_fp(h):
 
 
 def xor8_build(keys):
-    """Peeling as in the published xor8 construction (Graf and Lemire):
-    per-block queues of single slots, filled by an ascending scan of each block, drained
-    block 0 then 1 then 2 (each as a stack: last in, first out), repeated until all three
-    are empty; a peeled (key, slot) is pushed on a stack; success when every key was peeled;
-    fingerprints are assigned popping that stack."""
+    """The writer pinned by DEC-010: one LIFO stack of positions, filled by an ascending scan of
+    all 3*bl positions with count 1; pop the last pushed, skip it when its count is no longer 1,
+    else peel its one remaining key (found through an xor of the keys) and, for j = 0, 1, 2 in
+    that order, decrement the key's position j and push it when its count became 1. Fingerprints
+    are assigned walking the peel list from its last entry to its first."""
     ks = sorted(set(k & _M for k in keys))
     n = len(ks)
     bl = xor8_block_length(n)
     size = 3 * bl
     seeds = splitmix64_seq()
-    while True:
+    for _attempt in range(1000):
         seed = next(seeds)
         count = [0] * size
-        xmask = [0] * size
+        xkeys = [0] * size          # xor of the keys having the position among their three
+        slots = {}
         for x in ks:
-            h = _xor8_hash(x, seed)
-            for s in _xor8_slots(h, bl):
+            sl = _xor8_slots(_xor8_hash(x, seed), bl)
+            slots[x] = sl
+            for s in sl:
                 count[s] += 1
-                xmask[s] ^= h
-        queues = [[], [], []]
-        for b in range(3):
-            q = queues[b]
-            for i in range(b * bl, (b + 1) * bl):
-                if count[i] == 1:
-                    q.append((i, xmask[i]))
-        stack = []
-        while queues[0] or queues[1] or queues[2]:
-            for b in range(3):
-                q = queues[b]
-                while q:
-                    idx, h = q.pop()
-                    if count[idx] == 0:
-                        continue
-                    stack.append((idx, h))
-                    for s in _xor8_slots(h, bl):
-                        if s == idx:
-                            # the slot the key is peeled from
-                            count[s] -= 1
-                            xmask[s] ^= h
-                            continue
-                        count[s] -= 1
-                        xmask[s] ^= h
-                        if count[s] == 1:
-                            queues[s // bl].append((s, xmask[s]))
-        if len(stack) == n:
+                xkeys[s] ^= x
+        stack = [p for p in range(size) if count[p] == 1]
+        peeled = []
+        while stack:
+            p = stack.pop()
+            if count[p] != 1:
+                continue
+            x = xkeys[p]
+            peeled.append((x, p))
+            for q in slots[x]:
+                count[q] -= 1
+                xkeys[q] ^= x
+                if count[q] == 1:
+                    stack.append(q)
+        if len(peeled) == n:
             break
+    else:
+        raise ValueError("xor8: no seed found")
     fp = bytearray(size)
-    while stack:
-        idx, h = stack.pop()
-        s0, s1, s2 = _xor8_slots(h, bl)
-        v = _xor8_fp(h) ^ fp[s0] ^ fp[s1] ^ fp[s2]
-        # fp[idx] is still 0 here, so v = f ^ (the two other slots)
-        fp[idx] = v
+    for x, p in reversed(peeled):
+        h = _xor8_hash(x, seed)
+        s0, s1, s2 = slots[x]
+        # fp[p] is still 0 here, so this is f(x) ^ F[a] ^ F[b] for the two other positions
+        fp[p] = _xor8_fp(h) ^ fp[s0] ^ fp[s1] ^ fp[s2]
     return struct.pack("<QII", seed, bl, 0) + bytes(fp)
 
 
@@ -162,9 +155,42 @@ def xor8_parse(payload):
     if len(payload) < 16:
         return None
     seed, bl, reserved = struct.unpack_from("<QII", payload, 0)
-    if bl < 1 or len(payload) != 16 + 3 * bl:
+    if bl < 1 or reserved or len(payload) != 16 + 3 * bl:
         return None
     return seed, bl, payload[16:]
+
+
+def validate(kind, payload, base=0, size_off=None):
+    """The filter-contents sub-checks of spec/errors.yaml on a payload (all but the domain and the
+    flags, which live in the frame header): the first failure raises AslError. Offsets are `base`
+    plus the offset inside the payload; the size checks report `size_off` (the frame's size_bytes
+    field; None when there is no frame, as in filter.probe). Returns the parsed filter."""
+    size = len(payload)
+
+    def fail(code, off, field):
+        raise AslError(code, "%s: %s" % (kind, field), off, field)
+
+    if size < 16:
+        fail("SEG_BAD_FILTER_PARAMS", size_off, "filter.size_bytes")
+    if kind == "bloom":
+        m, k, _seed = struct.unpack_from("<IIQ", payload, 0)
+        if m < 1:
+            fail("SEG_BAD_FILTER_PARAMS", base, "bloom.num_bits")
+        if not 1 <= k <= 32:
+            fail("SEG_BAD_FILTER_PARAMS", base + 4, "bloom.num_hashes")
+        if size != 16 + (m + 7) // 8:
+            fail("SEG_BAD_FILTER_PARAMS", size_off, "filter.size_bytes")
+        if m % 8 and payload[size - 1] >> (m % 8):
+            fail("SEG_RESERVED_NONZERO", base + size - 1, "bloom.bits")
+        return bloom_parse(payload)
+    _seed, bl, reserved = struct.unpack_from("<QII", payload, 0)
+    if bl < 1:
+        fail("SEG_BAD_FILTER_PARAMS", base + 8, "xor8.block_length")
+    if reserved:
+        fail("SEG_RESERVED_NONZERO", base + 12, "xor8.reserved")
+    if size != 16 + 3 * bl:
+        fail("SEG_BAD_FILTER_PARAMS", size_off, "filter.size_bytes")
+    return xor8_parse(payload)
 
 
 def xor8_probe_parsed(parsed, x):

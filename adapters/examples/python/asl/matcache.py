@@ -5,10 +5,9 @@ The cache is only a hint: nothing in the store or the content index reads it (ID
 import hashlib
 import re
 
-from .errors import AslError
 from .structural import SID_TAG
 
-_LOWER_HEX = re.compile(r"^(?:[0-9a-f]{2})*$")
+_LOWER_HEX = re.compile(r"(?:[0-9a-f]{2})*")
 
 
 class MaterializationCache:
@@ -31,8 +30,10 @@ class MaterializationCache:
         return [{"sid": s, "key": self.entries_[s]} for s in sorted(self.entries_)]
 
     def recompute(self, si, store, at):
-        """Evaluate every stand-in node (literal, concat) at state `at`; keep SID -> key when the
-        key is visible there. Replaces the cache."""
+        """DEC-028: check the state first, then evaluate every node of the structural index at
+        state `at` (literal: no inputs and an even-length lowercase "hex"; concat: inputs left to
+        right, stopping at the first without a result; other ops: no result) and keep SID -> key
+        when the result's key is visible there. The cache is replaced only when all went well."""
         line, pos = store.ci.resolve(at)     # state errors first
         lookup = store.ci._lookup_in
         memo = {}
@@ -47,7 +48,7 @@ class MaterializationCache:
                 op, params, refs = node
                 if op == "literal":
                     hx = params.get("hex")
-                    if not refs and isinstance(hx, str) and _LOWER_HEX.match(hx):
+                    if not refs and isinstance(hx, str) and _LOWER_HEX.fullmatch(hx):
                         result = bytes.fromhex(hx)
                 elif op == "concat":
                     parts = []
@@ -56,12 +57,9 @@ class MaterializationCache:
                             b = evaluate(h)
                         else:
                             v = lookup(line, pos, h)
-                            b = None
-                            if v is not None:
-                                try:
-                                    b = store.read(h, v[0])
-                                except AslError:
-                                    b = None
+                            # a visible input's bytes are read as store.get reads them; damage
+                            # (STORE_CORRUPT_BLOCK) fails the whole recompute, cache untouched
+                            b = None if v is None else store.read(h, v[0])
                         if b is None:
                             parts = None
                             break

@@ -50,15 +50,22 @@ class SegmentSet:
         for d in (self.asl, self.tgk):
             for lst in d.values():
                 lst.sort(key=lambda t: t[0])
+        self.first_filter = []      # per segment: domain -> (kind, parsed) of its first known filter
+        self.min_tgk_logseq = []    # per segment: the least logseq of its TGK records (tombstones too)
+        for s in self.segs:
+            ff = {}
+            for kind, dom, parsed in s["parsed_filters"]:
+                ff.setdefault(dom, (kind, parsed))
+            self.first_filter.append(ff)
+            self.min_tgk_logseq.append(min((r[0] for r in s["tgk"]), default=None))
         self._keys = {k: [t[0] for t in v] for k, v in self.asl.items()}
         self._tkeys = {k: [t[0] for t in v] for k, v in self.tgk.items()}
 
     def _filtered_out(self, i, domain, key):
-        """True when a filter of segment i for this domain says `key` is absent."""
-        for kind, dom, parsed in self.segs[i]["parsed_filters"]:
-            if dom == domain and not flt.probe_parsed(kind, parsed, key):
-                return True
-        return False
+        """True when the first known filter (file order) of this domain in segment i says `key` is
+        absent; the other filters of the domain are not consulted (DEC-029)."""
+        f = self.first_filter[i].get(domain)
+        return f is not None and not flt.probe_parsed(f[0], f[1], key)
 
     def _winner(self, table, logseqs, key, s, domain, use_filters):
         lst = table.get(key)
@@ -78,8 +85,7 @@ class SegmentSet:
             return {"found": False}
         logseq, i, (_l, a, tag, has, _f) = w
         return {"found": True, "record": {
-            "segment_id": str(self.segs[i]["header"]["segment_id"]), "logseq": str(logseq),
-            "artifact_id": str(a), "has_type_tag": has, "type_tag": tag}}
+            "logseq": str(logseq), "artifact_id": str(a), "has_type_tag": has, "type_tag": tag}}
 
     def edge(self, eid, s, use_filters):
         w = self._winner(self.tgk, self._tkeys, eid, s, DOMAIN_TGK, use_filters)
@@ -87,18 +93,18 @@ class SegmentSet:
             return {"found": False}
         logseq, i, (_l, e, etk, has, role, _f) = w
         return {"found": True, "record": {
-            "segment_id": str(self.segs[i]["header"]["segment_id"]), "logseq": str(logseq),
-            "tgk_edge_id": str(e), "has_edge_type": has, "edge_type_key": etk, "role": role}}
+            "logseq": str(logseq), "tgk_edge_id": str(e), "has_edge_type": has, "edge_type_key": etk, "role": role}}
 
     def incident(self, nid, role, s, use_filters):
         for i, seg in enumerate(self.segs):
             h = seg["header"]
-            if h["logseq_min"] <= s and h["tgk_record_count"] > 0 and seg["refs"] is None:
+            least = self.min_tgk_logseq[i]
+            if h["logseq_min"] <= s and least is not None and least <= s and seg["refs"] is None:
                 raise AslError("QRY_NO_PROJECTIONS",
-                               "segment %d (id %d) takes part, holds TGK records and has no node projections"
-                               % (i, h["segment_id"]))
+                               "segment %d (id %d) takes part, holds a TGK record with logseq <= %d "
+                               "and has no node projections" % (i, h["segment_id"], s))
         want = {"from": (1,), "to": (2,), "any": (1, 2)}[role]
-        found = {}
+        found = set()
         for (p, e, l, i) in self.refs.get(nid, ()):
             if p not in want or l > s:
                 continue
@@ -107,5 +113,5 @@ class SegmentSet:
             w = self._winner(self.tgk, self._tkeys, e, s, DOMAIN_TGK, use_filters)
             if w is None or w[2][5] & TOMB or w[0] != l:
                 continue
-            found.setdefault(e, set()).add(p)
-        return {"edges": [{"tgk_edge_id": str(e), "positions": sorted(found[e])} for e in sorted(found)]}
+            found.add(e)
+        return {"edges": [str(e) for e in sorted(found)]}

@@ -123,16 +123,13 @@ def decode(data):
     aframes = _frames(b, accel_off, fo, "SEG_BAD_ACCEL_BLOCK", "accel_block", True)
     # projection-flag
     nr_blocks = [f for f in aframes if (f[1], f[2]) == (NODE_REF_BLOCK, 1)]
-    if hflags & HAS_NODE_PROJECTIONS:
-        if not nr_blocks:
-            _fail("SEG_BAD_NODE_REF", 6, "header.flags",
-                  "HAS_NODE_PROJECTIONS is set but there is no node-edge-ref block")
-        if len(nr_blocks) > 1:
-            _fail("SEG_BAD_NODE_REF", nr_blocks[1][0], "accel_block",
-                  "more than one node-edge-ref block")
-    elif nr_blocks:
+    if len(nr_blocks) > 1:
+        _fail("SEG_BAD_NODE_REF", nr_blocks[1][0], "accel_block",
+              "more than one node-edge-ref block")
+    if bool(hflags & HAS_NODE_PROJECTIONS) != bool(nr_blocks):
         _fail("SEG_BAD_NODE_REF", 6, "header.flags",
-              "a node-edge-ref block is present but HAS_NODE_PROJECTIONS is clear")
+              "HAS_NODE_PROJECTIONS is %s but there are %d node-edge-ref blocks"
+              % ("set" if hflags & HAS_NODE_PROJECTIONS else "clear", len(nr_blocks)))
     # logseq-bounds
     if lmin < 1:
         _fail("SEG_LOGSEQ_RANGE", 16, "header.logseq_min")
@@ -152,7 +149,7 @@ def decode(data):
             _fail("SEG_BAD_BOOLEAN", o + 20, "asl_record.has_type_tag")
         if has == 0 and tag:
             _fail("SEG_ABSENT_FIELD_NONZERO", o + 16, "asl_record.type_tag")
-        if flags & TOMB and (has or tag):
+        if flags & TOMB and has:
             _fail("SEG_TOMBSTONE_WITH_PAYLOAD", o + 20, "asl_record.has_type_tag")
         if not lmin <= logseq <= lmax:
             _fail("SEG_LOGSEQ_RANGE", o, "asl_record.logseq")
@@ -174,9 +171,9 @@ def decode(data):
             _fail("SEG_ABSENT_FIELD_NONZERO", o + 16, "tgk_record.edge_type_key")
         if role > 3:
             _fail("SEG_BAD_ROLE", o + 21, "tgk_record.role")
-        if flags & TOMB and (has or etk or role):
-            if has:
-                _fail("SEG_TOMBSTONE_WITH_PAYLOAD", o + 20, "tgk_record.has_edge_type")
+        if flags & TOMB and has:
+            _fail("SEG_TOMBSTONE_WITH_PAYLOAD", o + 20, "tgk_record.has_edge_type")
+        if flags & TOMB and role:
             _fail("SEG_TOMBSTONE_WITH_PAYLOAD", o + 21, "tgk_record.role")
         if not lmin <= logseq <= lmax:
             _fail("SEG_LOGSEQ_RANGE", o, "tgk_record.logseq")
@@ -216,7 +213,7 @@ def decode(data):
                 _fail("SEG_BAD_NODE_REF", o, "node_edge_ref", "node-edge refs out of order")
             prev = key
             if (eid, logseq) not in live:
-                _fail("SEG_BAD_NODE_REF", o, "node_edge_ref",
+                _fail("SEG_BAD_NODE_REF", o + 16, "node_edge_ref.tgk_edge_id",
                       "node-edge ref matches no live TGK record of the segment")
             refs.append((logseq, nid, eid, pos))
     # filter-contents
@@ -229,27 +226,7 @@ def decode(data):
             _fail("SEG_BAD_FILTER_PARAMS", p + 4, "filter.flags", "filter domain 0")
         if flags & ~3:
             _fail("SEG_RESERVED_NONZERO", p + 4, "filter.flags")
-        if size < 16:
-            _fail("SEG_BAD_FILTER_PARAMS", p + 8, "filter.size_bytes")
-        if kind == "bloom":
-            m, k, _seed = struct.unpack_from("<IIQ", b, pay)
-            if m < 1:
-                _fail("SEG_BAD_FILTER_PARAMS", pay, "bloom.num_bits")
-            if not 1 <= k <= 32:
-                _fail("SEG_BAD_FILTER_PARAMS", pay + 4, "bloom.num_hashes")
-            if size != 16 + (m + 7) // 8:
-                _fail("SEG_BAD_FILTER_PARAMS", p + 8, "filter.size_bytes")
-            if m % 8 and b[pay + size - 1] >> (m % 8):
-                _fail("SEG_RESERVED_NONZERO", pay + size - 1, "bloom.bits")
-        else:
-            _seed, bl, reserved = struct.unpack_from("<QII", b, pay)
-            if bl < 1:
-                _fail("SEG_BAD_FILTER_PARAMS", pay + 8, "xor8.block_length")
-            if size != 16 + 3 * bl:
-                _fail("SEG_BAD_FILTER_PARAMS", p + 8, "filter.size_bytes")
-            if reserved:
-                _fail("SEG_RESERVED_NONZERO", pay + 12, "xor8.reserved")
-        parsed = flt.parse(kind, b[pay:pay + size])
+        parsed = flt.validate(kind, b[pay:pay + size], pay, p + 8)
         parsed_filters.append((p, kind, flags & 3, parsed))
     # filter-completeness
     for (p, kind, dom, parsed) in parsed_filters:
@@ -306,7 +283,10 @@ def encode(segment_id, lmin, lmax, asl, tgk, edges=None, node_projections=False,
     tgk: [(logseq, tgk_edge_id, edge_type_key|None, role, tombstone)];
     edges: {tgk_edge_id: (from, to)}; filters: [(kind, domain name)].
     The writer sorts (DEC-004), derives node refs (DEC-016) and filters (DEC-007..010), then reads
-    its own result back: an invalid result is refused with the reader's error and nothing written."""
+    its own result back: an invalid result is refused with the reader's error and nothing written
+    (DEC-035). With node_projections the ref block and the header flag are written even when there
+    is no ref; a non-tombstone TGK record whose edge is not in `edges` is TGK_INVALID_EDGE. Without
+    it, `edges` is ignored and a node-domain filter is built over no keys."""
     asl_recs = sorted(((l, a, t or 0, 0 if t is None else 1, TOMB if tomb else 0)
                        for (l, a, t, tomb) in asl), key=lambda r: (r[1], r[0]))
     tgk_recs = sorted(((l, e, k or 0, 0 if k is None else 1, role, TOMB if tomb else 0)
@@ -319,7 +299,7 @@ def encode(segment_id, lmin, lmax, asl, tgk, edges=None, node_projections=False,
                 continue
             edge = (edges or {}).get(e)
             if edge is None:
-                raise AslError("SEG_BAD_NODE_REF",
+                raise AslError("TGK_INVALID_EDGE",
                                "TGK record (edge %d, logseq %d) names no edge of `edges`" % (e, l),
                                None, "edges")
             refs.extend(project(edge[0], edge[1], l))

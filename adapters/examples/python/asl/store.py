@@ -123,7 +123,9 @@ class Store:
 
     # ------------------------------------------------------------ PUT / GET
     def put(self, data, tag):
-        """(key, artifact_id, location, created, position) per DEC-021."""
+        """(key, artifact_id, location, created, position) per DEC-021. The collision set
+        (DEC-015) holds exactly the keys whose bytes a PUT stored (journaled with "store": true, so
+        it is rebuilt by reopen); it is checked before visibility."""
         key = artifact_key(data)
         aid = artifact_id_of(key)
         other = self.ids.get(aid)
@@ -132,7 +134,8 @@ class Store:
                            "artifact_id %d is already issued to %s" % (aid, other))
         visible = self.ci.lookup(key)
         if visible is not None:
-            return key, aid, visible[0], False, None
+            # nothing appended: the position is CURRENT's, unchanged (DEC-021)
+            return key, aid, visible[0], False, self.ci.tail
         self._blocks.seek(0, os.SEEK_END)
         offset = self._blocks.tell()
         self._blocks.write(data)

@@ -104,9 +104,15 @@ class StructuralIndex:
         return [{"sid": sid, "node": node_json(*self.nodes[sid])} for sid in sorted(self.nodes)]
 
     def rebuild(self, nodes):
-        """Replace the index by one rebuilt from `nodes` (inputs first); unchanged on error."""
+        """Replace the index by one rebuilt from `nodes` (inputs first); unchanged on error.
+        Every node's values are checked (SI_INVALID_NODE) before any input is looked up
+        (SI_UNKNOWN_INPUT): value checks come first (DEC-033)."""
+        parsed = [parse_node(n) for n in nodes]
         fresh = {}
-        for node in nodes:
-            self._register_into(fresh, node)
+        for op, params, refs in parsed:
+            for t, h in refs:
+                if t == SID_TAG and h not in fresh:
+                    raise AslError("SI_UNKNOWN_INPUT", "input SID %s is not registered" % h)
+            fresh[sid_of(op, params, refs)] = (op, params, refs)
         self.nodes = fresh
         return self.entries()

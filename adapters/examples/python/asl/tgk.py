@@ -2,19 +2,23 @@
 import hashlib
 import struct
 
-from .errors import AslError, parse_list, parse_opt_u32, parse_u64, require_obj
+from .errors import AslError, parse_u64
 
 FROM = 1
 TO = 2
 
 
-def parse_edge(edge):
-    """(edge_type or None, sorted from ids, sorted to ids); TGK_INVALID_EDGE for an edge with no
-    node or a node listed twice in one list."""
-    require_obj(edge, ("edge_type", "from", "to"), ("from", "to"))
-    et = parse_opt_u32(edge.get("edge_type"), "edge_type")
-    frm = [parse_u64(v, "from node") for v in parse_list(edge["from"], "from")]
-    to = [parse_u64(v, "to node") for v in parse_list(edge["to"], "to")]
+def edge_values(edge):
+    """(edge_type or None, from ids, to ids) of a shape-checked edge; a node id that is not a u64
+    is TGK_INVALID_EDGE (DEC-033 step 4)."""
+    frm = [parse_u64(v, "from node", "TGK_INVALID_EDGE") for v in edge["from"]]
+    to = [parse_u64(v, "to node", "TGK_INVALID_EDGE") for v in edge["to"]]
+    return edge.get("edge_type"), frm, to
+
+
+def check_edge(et, frm, to):
+    """The edge rules of DEC-016 (TGK_INVALID_EDGE): at least one node, no node twice in one list.
+    Returns (edge_type, sorted from, sorted to)."""
     if not frm and not to:
         raise AslError("TGK_INVALID_EDGE", "an edge needs at least one node")
     if len(set(frm)) != len(frm):
@@ -22,6 +26,10 @@ def parse_edge(edge):
     if len(set(to)) != len(to):
         raise AslError("TGK_INVALID_EDGE", "a node is listed twice in to")
     return et, sorted(frm), sorted(to)
+
+
+def parse_edge(edge):
+    return check_edge(*edge_values(edge))
 
 
 def canonical_encoding(frm, to):
