@@ -231,4 +231,6 @@ export interface Adapter {
   close(): Promise<void>;
   /** The last lines the implementation wrote on stderr (process adapters). */
   stderrTail(): string;
+  /** Waits briefly for diagnostics still in flight (stderr written just before a fault). */
+  flushDiagnostics?(): Promise<void>;
 }

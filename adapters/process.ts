@@ -14,8 +14,10 @@ export interface ProcessAdapterOptions {
   /** Shell command that starts the implementation. */
   command: string;
   cwd?: string;
-  /** Per-request time limit (the hello handshake included). */
+  /** Per-request time limit. */
   timeoutMs?: number;
+  /** Time limit for starting and answering hello (a runtime may take seconds to start on a loaded machine). */
+  startupTimeoutMs?: number;
   maxMessageBytes?: number;
   /** Validate every request and result against the protocol schema. */
   validate?: boolean;
@@ -83,6 +85,7 @@ export class ProcessAdapter implements Adapter {
   private constructor(opts: ProcessAdapterOptions) {
     this.opts = {
       timeoutMs: 10_000,
+      startupTimeoutMs: 30_000,
       maxMessageBytes: 16 * 1024 * 1024,
       validate: false,
       maxRestarts: 25,
@@ -109,6 +112,11 @@ export class ProcessAdapter implements Adapter {
   get hello(): HelloResult {
     if (!this.helloResult) throw new Error("no handshake yet");
     return this.helloResult;
+  }
+
+  /** stderr and stdout are separate pipes: what the process wrote on stderr just before a fault may arrive after it. */
+  flushDiagnostics(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, 150));
   }
 
   stderrTail(lines = 20): string {
@@ -270,14 +278,14 @@ export class ProcessAdapter implements Adapter {
     this.settle({ ok: resultFromWire(p.op, m.ok) });
   }
 
-  private send(op: string, wireArgs: unknown): Promise<Outcome<unknown>> {
+  private send(op: string, wireArgs: unknown, timeoutMs = this.opts.timeoutMs): Promise<Outcome<unknown>> {
     const child = this.child;
     if (!child?.stdin) return Promise.resolve(fault("PROTO_CRASH", "the implementation is not running"));
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.abandon(fault("PROTO_TIMEOUT", `no answer to ${op} within ${this.opts.timeoutMs} ms`));
-      }, this.opts.timeoutMs);
+        this.abandon(fault("PROTO_TIMEOUT", `no answer to ${op} within ${timeoutMs} ms`));
+      }, timeoutMs);
       this.pending = { id, op, resolve, timer };
       child.stdin?.write(`${JSON.stringify({ id, op, args: wireArgs })}\n`);
     });
@@ -285,11 +293,15 @@ export class ProcessAdapter implements Adapter {
 
   private async handshake(): Promise<Outcome<HelloResult>> {
     this.spawnChild();
-    const o = await this.send("hello", {
-      protocol: PROTOCOL_VERSION,
-      profile: PROFILE,
-      harness: { name: "asl-conform", version: this.opts.harnessVersion },
-    });
+    const o = await this.send(
+      "hello",
+      {
+        protocol: PROTOCOL_VERSION,
+        profile: PROFILE,
+        harness: { name: "asl-conform", version: this.opts.harnessVersion },
+      },
+      Math.max(this.opts.timeoutMs, this.opts.startupTimeoutMs),
+    );
     if ("error" in o) return o as Outcome<HelloResult>;
     const v = protocolViolation("result", "hello", o.ok);
     if (v) {

@@ -155,6 +155,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
         const { verdict, ...failure } = outcome;
         failure.replay ??= opts.replayCommand(check.id);
         if (verdict === "error") {
+          await opts.adapter.flushDiagnostics?.();
           const tail = opts.adapter.stderrTail().trim();
           if (tail) failure.message += `\n--- implementation stderr (last lines) ---\n${tail}`;
         }

@@ -315,17 +315,15 @@ interface PropertySpec {
 const LITERALS = ["", "00", "abcd", "ff00ff"];
 const independenceCommands = [
   ...ciCommands,
-  fc
-    .constantFrom(...LITERALS)
-    .map((hex) =>
-      run(
-        async (p) =>
-          void (await same(p, "si.register", () => ({
-            node: { op: "literal", params: { hex }, inputs: [] },
-          }))),
-        `si.register(literal ${hex})`,
-      ),
+  fc.constantFrom(...LITERALS).map((hex) =>
+    run(
+      async (p) =>
+        void (await same(p, "si.register", () => ({
+          node: { op: "literal", params: { hex }, inputs: [] },
+        }))),
+      `si.register(literal ${hex})`,
     ),
+  ),
   fc.constant(run(async (p) => void (await same(p, "mc.drop", () => ({}))), "mc.drop()")),
   fc.constant(run(async (p) => void (await same(p, "mc.recompute", () => ({ at: null }))), "mc.recompute()")),
 ];
