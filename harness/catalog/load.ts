@@ -49,6 +49,8 @@ export interface ErrorEntry {
   stage: "decode" | "validate" | "query" | "recover" | "protocol";
   rules: string[];
   description: string;
+  /** Why no vector expects the code (the gate requires a vector otherwise). */
+  vector_waiver?: string;
 }
 
 export interface CheckStep {

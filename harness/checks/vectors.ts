@@ -211,6 +211,11 @@ export function vectorChecks(dir = VECTORS_DIR): VectorSuite {
         ...base,
         title: `${String(c.op)} ${entry.case}`,
         async run(ctx) {
+          for (const step of (c.setup ?? []) as { op: OpName; args: Record<string, unknown> }[]) {
+            const o = await ctx.adapter.call(step.op, argsFromWire(step.op, step.args) as never);
+            if ("error" in o && o.fault)
+              return errored(`setup ${step.op}: ${o.error.code}: ${o.error.message}`);
+          }
           const op = c.op as OpName;
           return compareOutcome(
             await ctx.adapter.call(op, argsFromWire(op, c.args as Record<string, unknown>) as never),

@@ -4,8 +4,9 @@
 // written in the protocol's wire form (spec/protocol.md), so an implementation in any language can read
 // them without this code. Expected answers are computed by the reference adapter's own handlers, the same
 // code an implementation's answers are compared against.
-import type { Capability, Edge, Query, SegmentInput as WireInput } from "../../adapters/interface.ts";
+import type { Capability, Edge, OpName, Query, SegmentInput as WireInput } from "../../adapters/interface.ts";
 import { PROFILE } from "../../adapters/interface.ts";
+import { createReferenceImplementation } from "../../adapters/reference/index.ts";
 import { decodedWire, segmentHandlers } from "../../adapters/reference/segments.ts";
 import { toWire } from "../../adapters/wire.ts";
 import { sha256, toHex } from "../../reference/common/hash.ts";
@@ -289,6 +290,7 @@ export async function generateVectors(): Promise<VectorFile[]> {
     id: string;
     op: string;
     args: unknown;
+    setup?: { op: OpName; args: unknown }[];
     expected: unknown;
     rules: string[];
     capabilities: Capability[];
@@ -356,6 +358,70 @@ export async function generateVectors(): Promise<VectorFile[]> {
       unit("filter.probe", { kind, payload, keys: probes }, [rule, "ATXI-FLT-002"], [cap]);
     }
   }
+  // Operations that need a state first (setup calls whose answers are not compared), with the expected
+  // answer computed by a fresh reference implementation: the error codes only a sequence reaches.
+  const sequence = async (
+    setup: { op: OpName; args: unknown }[],
+    op: OpName,
+    args: unknown,
+    rules: string[],
+    capabilities: Capability[],
+  ) => {
+    const impl = createReferenceImplementation();
+    await impl.reset();
+    try {
+      for (const c of setup) await impl.handle(c.op, c.args as never);
+      let expected: unknown;
+      try {
+        expected = { ok: JSON.parse(JSON.stringify(toWire(await impl.handle(op, args as never)))) };
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (!code) throw e;
+        expected = { error: code };
+      }
+      const id = `unit-${pad(units.length + 1)}`;
+      units.push({ id, op, args, expected, rules, capabilities, ...(setup.length ? { setup } : {}) });
+      index.push({ id: `vec/${id}`, file: "units/manifest.json", case: id, rules, capabilities });
+    } finally {
+      await impl.close?.();
+    }
+  };
+  const sidOf = (n: number) => n.toString(16).padStart(2, "0").repeat(32);
+  await sequence(
+    [],
+    "si.register",
+    { node: { op: "concat", params: {}, inputs: [{ sid: sidOf(0x11) }] } },
+    ["IDX-SI-001"],
+    ["structural-index"],
+  );
+  await sequence(
+    [],
+    "si.register",
+    { node: { op: "literal", params: { hex: "00" }, inputs: [{ artifact: "not-a-key" }] } },
+    ["IDX-SI-002"],
+    ["structural-index"],
+  );
+  await sequence(
+    [{ op: "si.register", args: { node: { op: "literal", params: { hex: "00" }, inputs: [] } } }],
+    "si.register",
+    { node: { op: "concat", params: {}, inputs: [{ sid: "4c8f1f3d2b" }] } },
+    ["IDX-SI-002"],
+    ["structural-index"],
+  );
+  await sequence(
+    [
+      {
+        op: "ci.put",
+        args: { key: sidOf(0x5a), location: { block_id: "0", offset: "0", length: "3" }, type_tag: null },
+      },
+    ],
+    "store.get",
+    { key: sidOf(0x5a), at: null },
+    ["IDX-GET-001", "STO-REC-001"],
+    ["store", "content-index"],
+  );
+  await sequence([], "store.get", { key: sidOf(0x77), at: null }, ["IDX-GET-002"], ["store"]);
+
   files.push({
     path: "units/manifest.json",
     bytes: text(
