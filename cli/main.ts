@@ -4,6 +4,7 @@
 // unless ASL_CONFORM_DEBUG=1.
 import { Command, CommanderError } from "commander";
 import { SpecError } from "../harness/catalog/load.ts";
+import { registerDiff } from "./diff.ts";
 import { registerInspect } from "./inspect.ts";
 import { registerReport } from "./report.ts";
 import { registerRules } from "./rules.ts";
@@ -31,6 +32,7 @@ program
 registerRun(program);
 registerRules(program);
 registerInspect(program);
+registerDiff(program);
 registerReport(program);
 registerServe(program);
 registerVectors(program);
