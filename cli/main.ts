@@ -4,11 +4,13 @@
 // unless ASL_CONFORM_DEBUG=1.
 import { Command, CommanderError } from "commander";
 import { SpecError } from "../harness/catalog/load.ts";
+import { registerCheck } from "./check.ts";
 import { registerDiff } from "./diff.ts";
 import { registerInspect } from "./inspect.ts";
 import { registerReport } from "./report.ts";
 import { registerRules } from "./rules.ts";
 import { registerRun } from "./run.ts";
+import { registerSelftest } from "./selftest.ts";
 import { registerServe } from "./serve.ts";
 import { CliError, EXIT_CANNOT_RUN } from "./util.ts";
 import { registerVectors } from "./vectors.ts";
@@ -33,8 +35,10 @@ registerRun(program);
 registerRules(program);
 registerInspect(program);
 registerDiff(program);
+registerCheck(program);
 registerReport(program);
 registerServe(program);
+registerSelftest(program);
 registerVectors(program);
 
 for (const cmd of program.commands) {

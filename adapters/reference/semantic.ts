@@ -30,8 +30,12 @@ export class SemanticEngine {
   private dir: string | undefined;
   private store: Store | undefined;
 
+  /** Lazy: the store is made by the first operation that needs one, so stateless checks cost no disk work. */
   reset(): void {
     this.close();
+  }
+
+  private open(): void {
     this.dir = mkdtempSync(join(tmpdir(), "asl-ref-"));
     this.store = openDiskStore(this.dir, { sync: "batch" });
   }
@@ -46,7 +50,7 @@ export class SemanticEngine {
   }
 
   private s(): Store {
-    if (!this.store) this.reset();
+    if (!this.store) this.open();
     return this.store!;
   }
 
@@ -87,7 +91,7 @@ export class SemanticEngine {
     },
     "store.get": (a) => ({ bytes: this.s().get(str(a.key, "key"), stateArg(a.at)) }),
     "store.reopen": () => {
-      if (!this.dir || !this.store) this.reset();
+      if (!this.dir || !this.store) this.open();
       this.store!.close();
       this.store = openDiskStore(this.dir!, { sync: "batch" });
       return state(this.store.current());

@@ -1,0 +1,24 @@
+// The mutant zoo: every mutant `asl-conform selftest` runs the suite against (see mutant.ts).
+import { contentIndexMutants } from "./content-index.ts";
+import type { Mutant } from "./mutant.ts";
+import { segmentCodecMutants } from "./segment-codec.ts";
+import { edgeMutants, segmentQueryMutants } from "./segment-query.ts";
+import { storeMutants } from "./store.ts";
+
+export type { Mutant } from "./mutant.ts";
+export { scanControl } from "./segment-query.ts";
+
+export const MUTANTS: readonly Mutant[] = [
+  ...contentIndexMutants,
+  ...storeMutants,
+  ...segmentCodecMutants,
+  ...segmentQueryMutants,
+  ...edgeMutants,
+];
+
+const ids = new Set<string>();
+for (const m of MUTANTS) {
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(m.id)) throw new Error(`mutant id ${m.id} is not kebab-case`);
+  if (ids.has(m.id)) throw new Error(`two mutants share the id ${m.id}`);
+  ids.add(m.id);
+}
