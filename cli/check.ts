@@ -1,5 +1,6 @@
 // asl-conform check: the spec gate CI runs (harness/gate.ts says what it requires). Exit 0 when every
 // requirement holds, 1 naming each problem otherwise, 2 when it cannot run.
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { loadCatalog } from "../harness/catalog/load.ts";
 import { runGate, writeLedger } from "../harness/gate.ts";
@@ -13,29 +14,40 @@ export function registerCheck(program: Command): void {
     )
     .option("--skip-python", "leave the Python example out of the selftest (faster)")
     .option("--update-ledger", "record new rule ids, decisions and codes in spec/ids-ledger.json, then check")
-    .action(async (opts: { skipPython?: boolean; updateLedger?: boolean }) => {
-      if (opts.updateLedger) {
-        const l = writeLedger(loadCatalog());
+    .option("--root <dir>", "check another tree holding spec/ and vectors/ (e.g. a pull request's checkout)")
+    .option("--skip-selftest", "leave the mutant zoo out (never in CI)")
+    .action(
+      async (opts: {
+        skipPython?: boolean;
+        updateLedger?: boolean;
+        root?: string;
+        skipSelftest?: boolean;
+      }) => {
+        if (opts.updateLedger) {
+          const l = writeLedger(loadCatalog());
+          await out(
+            `spec/ids-ledger.json: ${Object.keys(l.rules).length} rule ids, ${l.decisions.length} decisions, ${l.codes.length} codes`,
+          );
+        }
+        const started = performance.now();
+        const quiet = Boolean(process.env.CI) || !process.stdout.isTTY;
+        const r = await runGate({
+          seed: 20261122,
+          runs: 20,
+          python: !opts.skipPython,
+          ...(opts.root ? { root: resolve(opts.root) } : {}),
+          skipSelftest: opts.skipSelftest === true,
+          onStep: (s) => (quiet ? undefined : process.stderr.write(`check: ${s}\n`)),
+        });
+        for (const p of r.problems) await out(`  [${p.area}] ${p.message}`);
+        const s = r.selftest;
+        const secs = ((performance.now() - started) / 1000).toFixed(1);
         await out(
-          `spec/ids-ledger.json: ${Object.keys(l.rules).length} rule ids, ${l.decisions.length} decisions, ${l.codes.length} codes`,
+          r.problems.length === 0
+            ? `check: ok (${r.mustRules} MUST rules each with a passing and a failing check; ${s ? `${s.killed}/${s.mutants} mutants killed` : "no selftest"}; ${secs} s)`
+            : `check: ${r.problems.length} problem${r.problems.length === 1 ? "" : "s"} (${secs} s)`,
         );
-      }
-      const started = performance.now();
-      const quiet = Boolean(process.env.CI) || !process.stdout.isTTY;
-      const r = await runGate({
-        seed: 20261122,
-        runs: 20,
-        python: !opts.skipPython,
-        onStep: (s) => (quiet ? undefined : process.stderr.write(`check: ${s}\n`)),
-      });
-      for (const p of r.problems) await out(`  [${p.area}] ${p.message}`);
-      const s = r.selftest;
-      const secs = ((performance.now() - started) / 1000).toFixed(1);
-      await out(
-        r.problems.length === 0
-          ? `check: ok (${r.mustRules} MUST rules each with a passing and a failing check; ${s ? `${s.killed}/${s.mutants} mutants killed` : "no selftest"}; ${secs} s)`
-          : `check: ${r.problems.length} problem${r.problems.length === 1 ? "" : "s"} (${secs} s)`,
-      );
-      process.exitCode = r.problems.length === 0 ? EXIT_OK : EXIT_FAILED;
-    });
+        process.exitCode = r.problems.length === 0 ? EXIT_OK : EXIT_FAILED;
+      },
+    );
 }

@@ -106,16 +106,16 @@ export function ledgerProblems(c: Catalog, ledger: Ledger): GateProblem[] {
   return out;
 }
 
-export function readLedger(problems: SpecProblem[]): Ledger | undefined {
-  if (!existsSync(LEDGER_FILE)) return undefined;
-  return readValidated<Ledger>(LEDGER_FILE, "ids-ledger.schema.json", problems);
+export function readLedger(problems: SpecProblem[], file = LEDGER_FILE): Ledger | undefined {
+  if (!existsSync(file)) return undefined;
+  return readValidated<Ledger>(file, "ids-ledger.schema.json", problems);
 }
 
 /** Codes some vector expects: malformed segments, sets, units, and trace steps. */
 export function codesExpectedByVectors(dir = VECTORS_DIR): Set<string> {
   const codes = new Set<string>();
   const walk = (v: unknown, key = ""): void => {
-    if (Array.isArray(v)) v.forEach((x) => walk(x));
+    if (Array.isArray(v)) for (const x of v) walk(x);
     else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, k);
     else if (typeof v === "string" && (key === "error" || key === "code") && /^[A-Z][A-Z0-9_]+$/.test(v))
       codes.add(v);
@@ -180,6 +180,10 @@ export interface GateOptions {
   seed: number;
   runs: number;
   python: boolean;
+  /** Another tree to check (holding spec/ and vectors/), e.g. a pull request's checkout; default this one. */
+  root?: string;
+  /** Leave the mutant zoo out (tests of broken trees; CI always runs it). */
+  skipSelftest?: boolean;
   onStep?: (step: string) => void;
 }
 
@@ -192,10 +196,12 @@ export interface GateResult {
 export async function runGate(opts: GateOptions): Promise<GateResult> {
   const problems: GateProblem[] = [];
   const step = (s: string) => opts.onStep?.(s);
+  const specDir = opts.root ? join(opts.root, "spec") : SPEC_DIR;
+  const vectorsDir = opts.root ? join(opts.root, "vectors") : VECTORS_DIR;
   step("spec files, schemas and references");
   let catalog: Catalog;
   try {
-    catalog = loadCatalog();
+    catalog = loadCatalog(specDir);
   } catch (e) {
     if (e instanceof SpecError)
       return {
@@ -208,7 +214,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
     throw e;
   }
   const ledgerRead: SpecProblem[] = [];
-  const ledger = readLedger(ledgerRead);
+  const ledger = readLedger(ledgerRead, join(specDir, "ids-ledger.json"));
   problems.push(...ledgerRead.map((p) => ({ area: "ids", message: `${p.file} at ${p.path}: ${p.message}` })));
   if (!ledger && ledgerRead.length === 0)
     problems.push({
@@ -219,12 +225,15 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
 
   step("vectors: hashes, schemas, regeneration");
   problems.push(
-    ...(await verifyVectors()).map((p) => ({ area: "vectors", message: `${p.file}: ${p.message}` })),
+    ...(await verifyVectors(vectorsDir)).map((p) => ({
+      area: "vectors",
+      message: `${p.file}: ${p.message}`,
+    })),
   );
   step("generated views");
-  if (readFileSync(join(SPEC_DIR, "RULES.md"), "utf8") !== rulesMarkdown(catalog))
+  if (readFileSync(join(specDir, "RULES.md"), "utf8") !== rulesMarkdown(catalog))
     problems.push({ area: "views", message: "spec/RULES.md is stale: run `npm run rules:view`" });
-  const stale = await syncRuleChecks(false);
+  const stale = await syncRuleChecks(false, specDir, vectorsDir);
   if (stale.length)
     problems.push({
       area: "views",
@@ -232,13 +241,13 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
     });
 
   step("checks name existing rules; error codes have vectors");
-  const suite = await loadSuite();
+  const suite = await loadSuite(vectorsDir);
   const known = new Set(catalog.rules.map((r) => r.id));
   for (const c of suite.checks)
     for (const r of c.rules)
       if (!known.has(r))
         problems.push({ area: "checks", message: `check ${c.id} names rule ${r}, which does not exist` });
-  const expected = codesExpectedByVectors();
+  const expected = codesExpectedByVectors(vectorsDir);
   for (const e of catalog.errors) {
     if (!expected.has(e.code) && !e.vector_waiver)
       problems.push({
@@ -249,7 +258,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
 
   step("the .ksy compiles and agrees with the reference on every vector");
   try {
-    const k = await kaitaiCrossCheck();
+    const k = await kaitaiCrossCheck(vectorsDir);
     problems.push(...k.problems.map((p) => ({ area: "kaitai", message: `${p.file}: ${p.message}` })));
   } catch (e) {
     problems.push({
@@ -259,8 +268,10 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
   }
 
   step("selftest: the zoo of broken implementations, and the correct ones");
-  const selftest = await runSelftest({ seed: opts.seed, runs: opts.runs, python: opts.python });
-  for (const r of selftest.rows) {
+  const selftest = opts.skipSelftest
+    ? undefined
+    : await runSelftest({ seed: opts.seed, runs: opts.runs, python: opts.python });
+  for (const r of selftest?.rows ?? []) {
     if (r.verdict === "survived")
       problems.push({
         area: "selftest",
@@ -283,7 +294,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
   const passing = new Set(reference.rules.filter((r) => r.verdict === "pass").map((r) => r.id));
   const canFail = new Set<string>();
   const byId = new Map(suite.checks.map((c) => [c.id, c]));
-  for (const row of selftest.rows.filter((x) => x.kind === "mutant"))
+  for (const row of (selftest?.rows ?? []).filter((x) => x.kind === "mutant"))
     for (const id of [...row.killed_by, ...row.other_failures])
       for (const r of byId.get(id)?.rules ?? []) canFail.add(r);
   for (const impl of degenerateImplementations()) {
@@ -319,7 +330,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
         message: `${r.level} rule ${r.id} has no check that fails on any broken implementation: add a mutant or a vector that shows it can`,
       });
   }
-  return { problems, selftest, mustRules: must.length };
+  return { problems, ...(selftest ? { selftest } : {}), mustRules: must.length };
 }
 
 export function writeLedger(c: Catalog): Ledger {

@@ -15,8 +15,8 @@ export interface Suite {
   vectorCount: number;
 }
 
-export async function loadSuite(): Promise<Suite> {
-  const vectors = vectorChecks();
+export async function loadSuite(vectorsDir?: string): Promise<Suite> {
+  const vectors = vectorChecks(vectorsDir);
   const checks = [...vectors.checks, ...propertyChecks()];
   const seen = new Set<string>();
   for (const c of checks) {

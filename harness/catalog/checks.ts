@@ -20,13 +20,13 @@ function testFiles(dir: string): string[] {
 }
 
 /** rule id -> sorted check ids (suite checks, then `test:<file>` for project tests naming the rule). */
-export async function computeRuleChecks(): Promise<Map<string, string[]>> {
+export async function computeRuleChecks(vectorsDir?: string): Promise<Map<string, string[]>> {
   const out = new Map<string, Set<string>>();
   const add = (rule: string, check: string) => {
     if (!out.has(rule)) out.set(rule, new Set());
     out.get(rule)!.add(check);
   };
-  for (const c of (await loadSuite()).checks) for (const r of c.rules) add(r, c.id);
+  for (const c of (await loadSuite(vectorsDir)).checks) for (const r of c.rules) add(r, c.id);
   for (const f of testFiles(join(REPO_ROOT, "test"))) {
     const text = readFileSync(f, "utf8");
     for (const m of text.matchAll(RULE_ID)) add(m[1]!, `test:${relative(REPO_ROOT, f)}`);
@@ -35,8 +35,12 @@ export async function computeRuleChecks(): Promise<Map<string, string[]>> {
 }
 
 /** Rewrites the `checks` of every rule file; returns the ids of the rules whose list changed. */
-export async function syncRuleChecks(write: boolean, specDir = SPEC_DIR): Promise<string[]> {
-  const computed = await computeRuleChecks();
+export async function syncRuleChecks(
+  write: boolean,
+  specDir = SPEC_DIR,
+  vectorsDir?: string,
+): Promise<string[]> {
+  const computed = await computeRuleChecks(vectorsDir);
   const changed: string[] = [];
   const dir = join(specDir, "rules");
   for (const f of readdirSync(dir)

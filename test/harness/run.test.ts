@@ -37,6 +37,21 @@ describe("asl-conform run", () => {
     expect(readFileSync(join(dir, "summary.md"), "utf8")).toContain("**Conforms**");
   });
 
+  it("runs the independent Python implementation through the process adapter, validating every message, and it conforms", () => {
+    const r = cli([
+      "run",
+      "--quiet",
+      "--validate-protocol",
+      "--adapter-cmd",
+      "python3 adapters/examples/python/adapter.py",
+    ]);
+    expect(r.code, r.stdout.slice(-2000)).toBe(0);
+    const c = counts(r.stdout);
+    expect(c.failed).toBe(0);
+    expect(c.skipped).toBe(0);
+    expect(c.passed).toBeGreaterThan(250);
+  });
+
   it("runs a TypeScript module adapter and reports the capabilities it did not claim as skipped", () => {
     const r = cli(["run", "--adapter", "adapters/examples/typescript/edges-and-shards.ts", "--quiet"]);
     expect(r.code).toBe(0);
