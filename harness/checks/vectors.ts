@@ -206,6 +206,27 @@ export function vectorChecks(dir = VECTORS_DIR): VectorSuite {
     const c = caseOf(entry);
     const aspect = entry.id.split("/")[2];
     const title = `${String(c.name ?? c.op ?? entry.case)}${aspect ? ` (${aspect})` : ""}`;
+    if (entry.case.startsWith("reg-")) {
+      const reg = readJson<{
+        property: string;
+        calls: { op: OpName; args: Record<string, unknown>; expected: QueryEntry["expected"] }[];
+      }>(dir, entry.file);
+      return {
+        ...base,
+        title: `regression of prop/${reg.property} (${reg.calls.length} operations)`,
+        async run(ctx) {
+          for (const [i, c] of reg.calls.entries()) {
+            const r = compareOutcome(
+              await ctx.adapter.call(c.op, argsFromWire(c.op, c.args) as never),
+              c.expected,
+              `operation ${i} (${c.op})`,
+            );
+            if (r.verdict !== "pass") return r;
+          }
+          return pass();
+        },
+      };
+    }
     if (entry.case.startsWith("unit-")) {
       return {
         ...base,

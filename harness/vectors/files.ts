@@ -108,6 +108,16 @@ export async function verifyVectors(dir = VECTORS_DIR, fresh?: VectorFile[]): Pr
         message: `breaks spec/schemas/trace.schema.json: ${traceSchema.errors?.[0]?.instancePath} ${traceSchema.errors?.[0]?.message}`,
       });
   }
+  const regressionSchema = ajv.getSchema(`${schemaId("vectors.schema.json")}#/$defs/regression`);
+  for (const path of listTree(dir).filter((p) => p.startsWith("regressions/"))) {
+    const data = JSON.parse(readFileSync(join(dir, path), "utf8"));
+    if (regressionSchema && !regressionSchema(data)) {
+      problems.push({
+        file: rel(path),
+        message: `breaks spec/schemas/vectors.schema.json#/$defs/regression: ${regressionSchema.errors?.[0]?.instancePath} ${regressionSchema.errors?.[0]?.message}`,
+      });
+    }
+  }
   const regenerated = fresh ?? (await generateVectors());
   for (const f of regenerated) {
     const p = join(dir, f.path);

@@ -4,11 +4,14 @@
 // written in the protocol's wire form (spec/protocol.md), so an implementation in any language can read
 // them without this code. Expected answers are computed by the reference adapter's own handlers, the same
 // code an implementation's answers are compared against.
+
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Capability, Edge, OpName, Query, SegmentInput as WireInput } from "../../adapters/interface.ts";
 import { PROFILE } from "../../adapters/interface.ts";
 import { createReferenceImplementation } from "../../adapters/reference/index.ts";
 import { decodedWire, segmentHandlers } from "../../adapters/reference/segments.ts";
-import { toWire } from "../../adapters/wire.ts";
+import { argsFromWire, toWire } from "../../adapters/wire.ts";
 import { sha256, toHex } from "../../reference/common/hash.ts";
 import { splitmix64 } from "../../reference/filters/mix.ts";
 import { decodeSegment } from "../../reference/segment/decode.ts";
@@ -16,6 +19,8 @@ import type { SegmentInput as RefInput } from "../../reference/segment/encode.ts
 import { generateSegmentVectors, type QueryCase } from "../../reference/segment/vectors.ts";
 import { EDGES, validInputs, visibilitySet } from "../../reference/segment/vectors-valid.ts";
 import { generateTraces } from "../../reference/traces/generate.ts";
+import { SPEC_DIR, schemaId, schemaValidator } from "../catalog/load.ts";
+import type { RegressionCase } from "../checks/regressions.ts";
 
 export interface VectorFile {
   /** Path relative to vectors/. */
@@ -128,7 +133,10 @@ function* keysFrom(seed: bigint, n: number): Generator<bigint> {
   for (let i = 0; i < n; i++) yield g.next().value as bigint;
 }
 
-export async function generateVectors(): Promise<VectorFile[]> {
+/** Where shrunk counterexamples saved by `run --save-regressions` are kept to become vectors. */
+export const REGRESSIONS_DIR = join(SPEC_DIR, "regressions");
+
+export async function generateVectors(opts: { regressionsDir?: string } = {}): Promise<VectorFile[]> {
   const files: VectorFile[] = [];
   const index: IndexEntry[] = [];
   const suite = generateSegmentVectors();
@@ -467,6 +475,61 @@ export async function generateVectors(): Promise<VectorFile[]> {
       }),
     ),
   });
+
+  // --- regressions: saved counterexamples (spec/regressions/*.json), their expectations recomputed
+  const regDir = opts.regressionsDir ?? REGRESSIONS_DIR;
+  for (const name of existsSync(regDir)
+    ? readdirSync(regDir)
+        .filter((f) => f.endsWith(".json"))
+        .sort()
+    : []) {
+    const source = JSON.parse(readFileSync(join(regDir, name), "utf8")) as RegressionCase;
+    const v = schemaValidator().getSchema(`${schemaId("vectors.schema.json")}#/$defs/regression`);
+    if (v && !v(source))
+      throw new Error(
+        `${join(regDir, name)} is not a regression case: ${v.errors?.[0]?.instancePath} ${v.errors?.[0]?.message}`,
+      );
+    const impl = createReferenceImplementation();
+    await impl.reset();
+    const calls = [];
+    try {
+      for (const c of source.calls) {
+        let expected: RegressionCase["calls"][number]["expected"];
+        try {
+          expected = {
+            ok: JSON.parse(
+              JSON.stringify(
+                toWire(
+                  await impl.handle(
+                    c.op as OpName,
+                    argsFromWire(c.op, c.args as Record<string, unknown>) as never,
+                  ),
+                ),
+              ),
+            ),
+          };
+        } catch (e) {
+          const code = (e as { code?: string }).code;
+          if (!code) throw e;
+          expected = { error: code };
+        }
+        calls.push({ op: c.op, args: c.args, expected });
+      }
+    } finally {
+      await impl.close?.();
+    }
+    const file = `regressions/${name}`;
+    const body: RegressionCase = { ...source, calls };
+    files.push({ path: file, bytes: text(canonicalJsonText(body)) });
+    const id = `reg-${name.replace(/\.json$/, "")}`;
+    index.push({
+      id: `vec/${id}`,
+      file,
+      case: id,
+      rules: [...source.rules].sort(),
+      capabilities: source.capabilities,
+    });
+  }
 
   // --- the index: every check the files define, and every file with its hash
   const listed = files
