@@ -155,37 +155,6 @@ export type OpName = keyof Ops;
 export type OpArgs<O extends OpName> = Ops[O]["args"];
 export type OpResult<O extends OpName> = Ops[O]["result"];
 
-/** Which capability each operation belongs to (spec/protocol.md section 5). */
-export const OP_CAPABILITY: Record<OpName, Capability> = {
-  "ci.put": "content-index",
-  "ci.tombstone": "content-index",
-  "ci.lookup": "content-index",
-  "ci.current": "content-index",
-  "ci.snapshot": "content-index",
-  "ci.install": "content-index",
-  "ci.retire": "content-index",
-  "ci.digest": "content-index",
-  "store.put": "store",
-  "store.get": "store",
-  "store.reopen": "store",
-  "si.register": "structural-index",
-  "si.get": "structural-index",
-  "si.entries": "structural-index",
-  "si.rebuild": "structural-index",
-  "mc.get": "materialization-cache",
-  "mc.entries": "materialization-cache",
-  "mc.drop": "materialization-cache",
-  "mc.recompute": "materialization-cache",
-  "seg.decode": "segment-decode",
-  "seg.encode": "segment-encode",
-  "seg.query": "segment-query",
-  "filter.build": "filter-bloom",
-  "filter.probe": "filter-bloom",
-  "tgk.edge_id": "tgk-edges",
-  "tgk.project": "node-projections",
-  "shard.assign": "sharding",
-};
-
 export interface WireError {
   code: string;
   message: string;

@@ -214,7 +214,6 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       const known = new Set(suite.checks.map((c) => c.id));
       throw new CliError(`unknown check id: ${[...ids].filter((i) => !known.has(i)).join(", ")}`);
     }
-    progress.start(checks.length);
     result = await runChecks({
       adapter,
       reference,
@@ -230,6 +229,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       ...(expectations ? { expectations } : {}),
       ...(flags.saveRegressions ? { saveRegressionsDir: flags.saveRegressions } : {}),
       replayCommand: (id, extra) => `${replayBase(flags)} --check ${id}${extra ? ` ${extra}` : ""}`,
+      narrowed: ids !== undefined,
+      onCheckStart: (_c, i, total) => {
+        if (i === 0) progress.start(total);
+      },
       onCheckEnd: (r, i) => progress.update(i + 1, r.id),
     });
   } finally {

@@ -60,6 +60,8 @@ export interface RunOptions {
   expectations?: Expectations;
   saveRegressionsDir?: string;
   replayCommand: CheckContext["replayCommand"];
+  /** The caller already narrowed `checks` (e.g. --check): rules without checks in it are skipped. */
+  narrowed?: boolean;
   onCheckStart?: (check: Check, index: number, total: number) => void;
   onCheckEnd?: (record: CheckRecord, index: number, total: number) => void;
 }
@@ -167,6 +169,11 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
   }
   const stale = staleRuleExpectations(records, opts.expectations);
   const s = summarize(records, opts.catalog, claimed);
+  // A narrowed run says nothing of the rules it left out: they are skipped, not unchecked.
+  const sel = opts.selection ?? {};
+  if (opts.narrowed || sel.rules || sel.capabilities || sel.shard) {
+    s.rules = s.rules.map((r) => (r.verdict === "unchecked" ? { ...r, verdict: "skip" } : r));
+  }
   return {
     ...s,
     counts: { ...s.counts, xpass: s.counts.xpass + stale.length },
