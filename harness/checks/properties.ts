@@ -52,6 +52,27 @@ const noSnapshot = (v: unknown) =>
     ? { ...(v as object), snapshot: "(matched by the snapshot map)" }
     : v;
 
+/** Snapshot and install, shared by the content-index and store models; the answers' ids are matched by SnapshotMap. */
+const snapshotCommand = fc.constant(
+  run(
+    async (p) => bindState(p, await same(p, "ci.snapshot", () => ({}), noSnapshot), "ci.snapshot"),
+    "snapshot()",
+  ),
+);
+const installCommand = fc
+  .nat(8)
+  .map((i) =>
+    run(
+      async (p) =>
+        bindState(
+          p,
+          await same(p, "ci.install", (s) => ({ snapshot: snapFor(p, i, s) }), noSnapshot),
+          "ci.install",
+        ),
+      `install(#${i})`,
+    ),
+  );
+
 const ciCommands = [
   fc
     .record({
@@ -94,31 +115,14 @@ const ciCommands = [
       `digest(${JSON.stringify(at)})`,
     ),
   ),
-  fc.constant(
-    run(
-      async (p) => bindState(p, await same(p, "ci.snapshot", () => ({}), noSnapshot), "ci.snapshot"),
-      "snapshot()",
-    ),
-  ),
+  snapshotCommand,
   fc.constant(
     run(
       async (p) => bindState(p, await same(p, "ci.current", () => ({}), noSnapshot), "ci.current"),
       "current()",
     ),
   ),
-  fc
-    .nat(8)
-    .map((i) =>
-      run(
-        async (p) =>
-          bindState(
-            p,
-            await same(p, "ci.install", (s) => ({ snapshot: snapFor(p, i, s) }), noSnapshot),
-            "ci.install",
-          ),
-        `install(#${i})`,
-      ),
-    ),
+  installCommand,
   fc
     .nat(8)
     .map((i) =>
@@ -164,25 +168,8 @@ const storeCommands = [
       await same(p, "ci.tombstone", () => ({ key: r.ok?.key ?? KEYS[0]! }));
     }, `putThenTombstone(blob${i})`),
   ),
-  fc.constant(
-    run(
-      async (p) => bindState(p, await same(p, "ci.snapshot", () => ({}), noSnapshot), "ci.snapshot"),
-      "snapshot()",
-    ),
-  ),
-  fc
-    .nat(8)
-    .map((i) =>
-      run(
-        async (p) =>
-          bindState(
-            p,
-            await same(p, "ci.install", (s) => ({ snapshot: snapFor(p, i, s) }), noSnapshot),
-            "ci.install",
-          ),
-        `install(#${i})`,
-      ),
-    ),
+  snapshotCommand,
+  installCommand,
   fc.constant(
     run(
       async (p) => bindState(p, await same(p, "store.reopen", () => ({}), noSnapshot), "store.reopen"),
