@@ -86,12 +86,12 @@ describe("asl-conform run", () => {
     expect(ok.stdout).toMatch(/expected failures/);
     writeFileSync(
       expectFile,
-      "schema: asl-conformance/expectations/1\nexpected_failures:\n  - rule: ATXI-SHD-*\n    reason: shard function not written yet\n  - rule: ATXI-INV-002\n    reason: claimed broken but is not\n",
+      "schema: asl-conformance/expectations/1\nexpected_failures:\n  - rule: ATXI-SHD-*\n    reason: shard function not written yet\n  - rule: ATXI-INV-003\n    reason: claimed broken but is not\n",
     );
     const rot = cli(["run", "--adapter", "test/fixtures/broken-shard.ts", "--expect", expectFile, "--quiet"]);
     expect(rot.code).toBe(1);
     expect(rot.stdout).toMatch(
-      /XPASS rule ATXI-INV-002: expected to fail \(claimed broken but is not\) but every check of it passed: remove it/,
+      /XPASS rule ATXI-INV-003: expected to fail \(claimed broken but is not\) but every check of it passed: remove it/,
     );
   });
 
