@@ -10,7 +10,7 @@ import { type DecodedSegment, decodeSegment } from "../../reference/segment/deco
 import type { Segment } from "../../reference/segment/model.ts";
 import { canonicalEdgeEncoding, compareNodeRefs, normalizeEdge } from "../../reference/tgk/edge.ts";
 import type { Answer, Outcome, Query } from "../interface.ts";
-import { edgeArg } from "../reference/segments.ts";
+import { aslHitWire, edgeArg, tgkHitWire } from "../reference/segments.ts";
 import { defineMutant, type Handlers, type Mutant } from "./mutant.ts";
 
 export interface ScanDefects {
@@ -51,12 +51,7 @@ export function answerByScan(segs: readonly Segment[], q: Query, d: ScanDefects 
       ? { found: false }
       : {
           found: true,
-          record: {
-            logseq: r.logseq.toString(),
-            artifact_id: r.artifactId.toString(),
-            has_type_tag: r.typeTag === undefined ? 0 : 1,
-            type_tag: r.typeTag ?? 0,
-          },
+          record: aslHitWire(r),
         };
   }
   if (q.kind === "edge") {
@@ -65,13 +60,7 @@ export function answerByScan(segs: readonly Segment[], q: Query, d: ScanDefects 
       ? { found: false }
       : {
           found: true,
-          record: {
-            logseq: r.logseq.toString(),
-            tgk_edge_id: r.tgkEdgeId.toString(),
-            has_edge_type: r.edgeTypeKey === undefined ? 0 : 1,
-            edge_type_key: r.edgeTypeKey ?? 0,
-            role: r.role,
-          },
+          record: tgkHitWire(r),
         };
   }
   const node = BigInt(q.node_id);

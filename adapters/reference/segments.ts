@@ -16,10 +16,11 @@ import { shard } from "../../reference/query/shard.ts";
 import { decodeSegment } from "../../reference/segment/decode.ts";
 import { encodeSegment, type SegmentInput as RefInput } from "../../reference/segment/encode.ts";
 import type { Role } from "../../reference/segment/layout.ts";
-import type { Segment, TgkRecord } from "../../reference/segment/model.ts";
+import type { AslRecord, Segment, TgkRecord } from "../../reference/segment/model.ts";
 import { edgeId, edgeNodeRefs, type Edge as RefEdge } from "../../reference/tgk/edge.ts";
 import type {
   Answer,
+  AslHit,
   DecodedSegment,
   Edge,
   NodeRef,
@@ -28,6 +29,7 @@ import type {
   Ops,
   Query,
   SegmentInput,
+  TgkHit,
 } from "../interface.ts";
 import { bytesArg, optU32, u32, u64, u64s } from "./convert.ts";
 
@@ -146,6 +148,27 @@ export function encoderInput(i: SegmentInput): RefInput {
   };
 }
 
+/** The wire form of a winning ASL record (spec/protocol.md section 6): no segment is named. */
+export function aslHitWire(r: AslRecord): AslHit {
+  return {
+    logseq: r.logseq.toString(),
+    artifact_id: r.artifactId.toString(),
+    has_type_tag: r.typeTag === undefined ? 0 : 1,
+    type_tag: r.typeTag ?? 0,
+  };
+}
+
+/** The wire form of a winning TGK record. */
+export function tgkHitWire(r: TgkRecord): TgkHit {
+  return {
+    logseq: r.logseq.toString(),
+    tgk_edge_id: r.tgkEdgeId.toString(),
+    has_edge_type: r.edgeTypeKey === undefined ? 0 : 1,
+    edge_type_key: r.edgeTypeKey ?? 0,
+    role: r.role,
+  };
+}
+
 function answer(set: SegmentSet, q: Query, useFilters: boolean): Answer {
   const at = u64(q.at, "query.at");
   const opts = { useFilters };
@@ -156,12 +179,7 @@ function answer(set: SegmentSet, q: Query, useFilters: boolean): Answer {
         ? { found: false }
         : {
             found: true,
-            record: {
-              logseq: r.logseq.toString(),
-              artifact_id: r.artifactId.toString(),
-              has_type_tag: r.typeTag === undefined ? 0 : 1,
-              type_tag: r.typeTag ?? 0,
-            },
+            record: aslHitWire(r),
           };
     }
     case "edge": {
@@ -170,13 +188,7 @@ function answer(set: SegmentSet, q: Query, useFilters: boolean): Answer {
         ? { found: false }
         : {
             found: true,
-            record: {
-              logseq: r.logseq.toString(),
-              tgk_edge_id: r.tgkEdgeId.toString(),
-              has_edge_type: r.edgeTypeKey === undefined ? 0 : 1,
-              edge_type_key: r.edgeTypeKey ?? 0,
-              role: r.role,
-            },
+            record: tgkHitWire(r),
           };
     }
     case "incident":
