@@ -2,7 +2,7 @@
 // operations travel in-process (a TypeScript module exporting an Implementation) and over the process
 // protocol (newline-delimited JSON), so the values here are in their wire form: u64 as decimal strings,
 // keys and ids as 64 hex digits; only bytes are Uint8Array in-process and base64 on the wire.
-import type { Capability } from "../harness/catalog/load.ts";
+import type { Capability } from "../catalog/load.ts";
 
 export type { Capability };
 export const PROTOCOL_VERSION = "asl-conform/1";
@@ -154,6 +154,8 @@ export interface Ops {
 export type OpName = keyof Ops;
 export type OpArgs<O extends OpName> = Ops[O]["args"];
 export type OpResult<O extends OpName> = Ops[O]["result"];
+/** A table of operation handlers (the reference's, a mutant's): each takes its operation's args, returns its result. */
+export type Handlers<O extends OpName = OpName> = { [K in O]: (args: OpArgs<K>) => OpResult<K> };
 
 export interface WireError {
   code: string;

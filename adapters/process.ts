@@ -79,8 +79,6 @@ export class ProcessAdapter implements Adapter {
   private restarts = 0;
   private helloResult: HelloResult | undefined;
   private readonly opts: Required<Omit<ProcessAdapterOptions, "cwd">> & { cwd?: string };
-  /** Faults seen so far, for the report. */
-  readonly faults: { op: string; code: string; message: string }[] = [];
 
   private constructor(opts: ProcessAdapterOptions) {
     this.opts = {
@@ -163,7 +161,6 @@ export class ProcessAdapter implements Adapter {
     if (!p) return;
     this.pending = undefined;
     clearTimeout(p.timer);
-    if ("error" in o && o.fault) this.faults.push({ op: p.op, code: o.error.code, message: o.error.message });
     p.resolve(o);
   }
 

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { SPEC_DIR, schemaValidator } from "../harness/catalog/load.ts";
+import { SPEC_DIR, schemaValidator } from "../catalog/load.ts";
 
 const PROTOCOL = "https://asl-conformance.dev/schemas/protocol.schema.json";
 const cache = new Map<string, ValidateFunction | undefined>();

@@ -1,6 +1,11 @@
 // Conversions between in-process values and their JSON wire form (spec/protocol.md section 3): bytes
-// travel as base64. Requests are converted by walking the value; results by the known byte-carrying
-// fields of each operation, since a base64 string cannot be told from any other string by looking.
+// travel as base64. Going out, any Uint8Array becomes base64. Coming in, a base64 string cannot be told
+// from any other string by looking, so the byte-carrying members of each operation are read from the one
+// place that declares them: spec/schemas/protocol.schema.json, where every such member is a
+// {"$ref": "#/$defs/b64"} (found once per operation by walking the schema, $refs followed).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SPEC_DIR } from "../catalog/paths.ts";
 import type { OpName } from "./interface.ts";
 
 export function toWire(value: unknown): unknown {
@@ -23,47 +28,64 @@ function bytesOf(v: unknown): unknown {
   return new Uint8Array(Buffer.from(v, "base64"));
 }
 
-function mapPayloads(list: unknown): unknown {
-  if (!Array.isArray(list)) return list;
-  return list.map((x) =>
-    x && typeof x === "object" ? { ...x, payload: bytesOf((x as { payload?: unknown }).payload) } : x,
-  );
+/** A path to a byte member: object keys, and "[]" for every item of an array. */
+type Path = readonly string[];
+type Schema = Record<string, unknown>;
+
+let defs: Record<string, Schema> | undefined;
+const pathsOf = new Map<string, Path[]>();
+
+function byteFields(def: string): Path[] {
+  let known = pathsOf.get(def);
+  if (known) return known;
+  defs ??= (
+    JSON.parse(readFileSync(join(SPEC_DIR, "schemas/protocol.schema.json"), "utf8")) as {
+      $defs: Record<string, Schema>;
+    }
+  ).$defs;
+  const out: Path[] = [];
+  const walk = (node: unknown, path: string[], seen: ReadonlySet<string>) => {
+    if (!node || typeof node !== "object") return;
+    const n = node as Schema;
+    const ref = typeof n.$ref === "string" ? n.$ref : undefined;
+    if (ref === "#/$defs/b64") out.push(path);
+    else if (ref?.startsWith("#/$defs/")) {
+      const name = ref.slice("#/$defs/".length);
+      if (!seen.has(name)) walk(defs![name], path, new Set([...seen, name]));
+    }
+    for (const k of ["oneOf", "anyOf", "allOf"] as const)
+      if (Array.isArray(n[k])) for (const x of n[k] as unknown[]) walk(x, path, seen);
+    if (n.properties && typeof n.properties === "object")
+      for (const [k, x] of Object.entries(n.properties as Schema)) walk(x, [...path, k], seen);
+    if (n.items) walk(n.items, [...path, "[]"], seen);
+  };
+  walk(defs[def], [], new Set([def]));
+  known = out.filter((p, i) => out.findIndex((q) => q.join("/") === p.join("/")) === i);
+  pathsOf.set(def, known);
+  return known;
 }
 
-/** Turns the base64 fields of an operation's result back into bytes; leaves anything malformed as it is for the checks to report. */
+function convertAt(value: unknown, path: Path, i = 0): unknown {
+  if (i === path.length) return bytesOf(value);
+  const key = path[i]!;
+  if (key === "[]") return Array.isArray(value) ? value.map((x) => convertAt(x, path, i + 1)) : value;
+  if (!value || typeof value !== "object" || Array.isArray(value) || !(key in value)) return value;
+  const v = value as Record<string, unknown>;
+  return { ...v, [key]: convertAt(v[key], path, i + 1) };
+}
+
+function fromWire(def: string, value: unknown): unknown {
+  let out = value;
+  for (const p of byteFields(def)) out = convertAt(out, p);
+  return out;
+}
+
+/** Turns the base64 members of an operation's result back into bytes; leaves anything malformed as it is for the checks to report. */
 export function resultFromWire(op: OpName | string, result: unknown): unknown {
-  if (!result || typeof result !== "object") return result;
-  const r = result as Record<string, unknown>;
-  switch (op) {
-    case "store.get":
-    case "seg.encode":
-      return { ...r, bytes: bytesOf(r.bytes) };
-    case "filter.build":
-      return { ...r, payload: bytesOf(r.payload) };
-    case "seg.decode": {
-      const s = r.segment as Record<string, unknown> | undefined;
-      if (!s || typeof s !== "object") return r;
-      return {
-        ...r,
-        segment: { ...s, filters: mapPayloads(s.filters), accel_blocks: mapPayloads(s.accel_blocks) },
-      };
-    }
-    default:
-      return r;
-  }
+  return fromWire(`result:${op}`, result);
 }
 
 /** Request arguments arriving over the wire (for implementations written against this module): base64 to bytes. */
 export function argsFromWire(op: OpName | string, args: Record<string, unknown>): Record<string, unknown> {
-  switch (op) {
-    case "store.put":
-    case "seg.decode":
-      return { ...args, bytes: bytesOf(args.bytes) };
-    case "filter.probe":
-      return { ...args, payload: bytesOf(args.payload) };
-    case "seg.query":
-      return { ...args, segments: Array.isArray(args.segments) ? args.segments.map(bytesOf) : args.segments };
-    default:
-      return args;
-  }
+  return fromWire(`args:${op}`, args) as Record<string, unknown>;
 }

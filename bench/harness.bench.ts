@@ -8,8 +8,8 @@ import { InProcessAdapter } from "../adapters/in-process.ts";
 import type { Adapter } from "../adapters/interface.ts";
 import { ProcessAdapter } from "../adapters/process.ts";
 import { createReferenceImplementation } from "../adapters/reference/index.ts";
-import { loadCatalog } from "../harness/catalog/load.ts";
-import { runChecks } from "../harness/run.ts";
+import { loadCatalog } from "../catalog/load.ts";
+import { runAndJudge } from "../harness/run.ts";
 import { loadSuite } from "../harness/suite.ts";
 import { type Benchmark, type BenchResult, timeOnce } from "./framework.ts";
 
@@ -38,15 +38,15 @@ async function wholeRun(open: () => Promise<Adapter>): Promise<BenchResult> {
     adapter = await open();
   });
   const reference = new InProcessAdapter(createReferenceImplementation());
-  let result: Awaited<ReturnType<typeof runChecks>> | undefined;
+  let result: Awaited<ReturnType<typeof runAndJudge>> | undefined;
   let runMs: number;
   try {
     runMs = await timeOnce(async () => {
-      result = await runChecks({
+      result = await runAndJudge({
         adapter: adapter!,
         reference,
         checks: suite!.checks,
-        catalog: catalog!,
+        rules: catalog!.rules,
         seed: SEED,
         runs: RUNS,
         replayCommand: (id, extra) => `npx asl-conform run --check ${id}${extra ? ` ${extra}` : ""}`,
@@ -58,7 +58,7 @@ async function wholeRun(open: () => Promise<Adapter>): Promise<BenchResult> {
   }
   const r = result!;
   const totalS = (loadMs + startMs + runMs) / 1000;
-  const ran = r.checks.filter((c) => c.verdict !== "skip").length;
+  const ran = r.checks.filter((c) => c.ran).length;
   return {
     ops_per_s: 1 / totalS,
     ns_per_op: totalS * 1e9,

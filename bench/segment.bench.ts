@@ -3,7 +3,7 @@
 // false-positive rate (DEC-009, DEC-010), and the Kaitai-generated parser decoding the same segments as
 // segment/decode (segment/decode-kaitai). Figures are reported, never asserted.
 
-import { type KaitaiSegment, type KU64, loadKaitaiParser } from "../harness/kaitai/compile.ts";
+import { type KaitaiSegment, type KU64, loadKaitaiParser } from "../authoring/kaitai/compile.ts";
 import { buildFilter, filterProber, type KnownFilter } from "../reference/filters/filter.ts";
 import { SegmentSet } from "../reference/query/segment-set.ts";
 import { decodeSegment, verifySegment } from "../reference/segment/decode.ts";

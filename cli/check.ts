@@ -2,8 +2,10 @@
 // requirement holds, 1 naming each problem otherwise, 2 when it cannot run.
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { loadCatalog } from "../harness/catalog/load.ts";
-import { runGate, writeLedger } from "../harness/gate.ts";
+import { runGate } from "../authoring/gate.ts";
+import { writeLedger } from "../authoring/ledger.ts";
+import { loadCatalog } from "../catalog/load.ts";
+import { loadSuite } from "../harness/suite.ts";
 import { EXIT_FAILED, EXIT_OK, out } from "./util.ts";
 
 export function registerCheck(program: Command): void {
@@ -24,9 +26,12 @@ export function registerCheck(program: Command): void {
         skipSelftest?: boolean;
       }) => {
         if (opts.updateLedger) {
-          const l = writeLedger(loadCatalog());
+          const l = writeLedger(
+            loadCatalog(),
+            (await loadSuite()).checks.map((c) => c.id),
+          );
           await out(
-            `spec/ids-ledger.json: ${Object.keys(l.rules).length} rule ids, ${l.decisions.length} decisions, ${l.codes.length} codes`,
+            `spec/ids-ledger.json: ${Object.keys(l.rules).length} rule ids, ${l.decisions.length} decisions, ${l.codes.length} codes, ${Object.keys(l.checks).length} check ids`,
           );
         }
         const started = performance.now();

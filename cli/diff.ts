@@ -5,8 +5,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { REPO_ROOT } from "../harness/catalog/load.ts";
-import { diffProblems, diffText, diffTrees, readReports } from "../harness/diff.ts";
+import { diffProblems, diffText, diffTrees, readReports } from "../authoring/diff.ts";
+import { REPO_ROOT } from "../catalog/load.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, out } from "./util.ts";
 
 /** A directory holding the tree of `base`: the directory itself, or a git ref extracted to a temp dir. */

@@ -3,7 +3,7 @@
 // not do its job (bad flag, unreadable file, adapter would not start). No stack trace reaches a user
 // unless ASL_CONFORM_DEBUG=1.
 import { Command, CommanderError } from "commander";
-import { SpecError } from "../harness/catalog/load.ts";
+import { SpecError } from "../catalog/load.ts";
 import { registerCheck } from "./check.ts";
 import { registerDiff } from "./diff.ts";
 import { registerInspect } from "./inspect.ts";

@@ -1,11 +1,14 @@
 // asl-conform report merge FILE... --report-dir DIR: joins the report.json files of the shards of one
-// suite (run --shard K/N) into one report, with per-rule verdicts recomputed over all checks.
+// suite (run --shard K/N) into one report, judged again by harness/verdict.ts from the same observations,
+// so the merged verdict is the unsharded run's.
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { loadCatalog, schemaId, schemaValidator } from "../harness/catalog/load.ts";
-import { mergeReports, type Report, summaryLine } from "../harness/report/report.ts";
-import { writeReports } from "./run.ts";
-import { CliError, EXIT_FAILED, EXIT_OK, out } from "./util.ts";
+import { loadCatalog } from "../catalog/load.ts";
+import { mergeReports, type Report } from "../harness/report/report.ts";
+import { ReportWriteError, reportViolation, writeReports } from "../harness/report/write.ts";
+import { headline, summaryLine } from "../harness/verdict.ts";
+import { exitCodeOf } from "./run.ts";
+import { CliError, out } from "./util.ts";
 
 function readReport(path: string): Report {
   let data: unknown;
@@ -14,11 +17,8 @@ function readReport(path: string): Report {
   } catch (e) {
     throw new CliError(`cannot read ${path}: ${(e as Error).message}`);
   }
-  const validate = schemaValidator().getSchema(schemaId("report.schema.json"));
-  if (validate && !validate(data)) {
-    const first = validate.errors?.[0];
-    throw new CliError(`${path} is not a report.json: ${first?.instancePath || "/"} ${first?.message ?? ""}`);
-  }
+  const v = reportViolation(data);
+  if (v) throw new CliError(`${path} is not a report.json of this version: ${v}`);
   return data as Report;
 }
 
@@ -33,15 +33,21 @@ export function registerReport(program: Command): void {
       const reports = files.map(readReport);
       let merged: Report;
       try {
-        merged = mergeReports(reports, loadCatalog());
+        merged = mergeReports(reports, loadCatalog().rules);
       } catch (e) {
         throw new CliError(`cannot merge: ${(e as Error).message}`);
       }
-      writeReports(opts.reportDir, merged);
+      try {
+        writeReports(opts.reportDir, merged);
+      } catch (e) {
+        if (e instanceof ReportWriteError) throw new CliError(e.message);
+        throw e;
+      }
       await out(
         `merged ${files.length} reports (${merged.selection.shards.join(", ")}) into ${opts.reportDir}`,
       );
+      await out(`verdict: ${headline(merged)}`);
       await out(summaryLine(merged.counts));
-      process.exitCode = merged.conforms ? EXIT_OK : EXIT_FAILED;
+      process.exitCode = exitCodeOf(merged.outcome);
     });
 }

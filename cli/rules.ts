@@ -1,9 +1,10 @@
 // asl-conform rules [--json | --markdown] [--capability C] [--out FILE]: the rule catalog.
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { syncRuleChecks } from "../harness/catalog/checks.ts";
-import { CAPABILITIES, loadCatalog } from "../harness/catalog/load.ts";
-import { rulesJson, rulesMarkdown, rulesTable } from "../harness/catalog/render.ts";
+import { syncGenerated } from "../authoring/codegen.ts";
+import { syncRuleChecks } from "../authoring/rules-sync.ts";
+import { rulesJson, rulesMarkdown, rulesTable } from "../authoring/rules-view.ts";
+import { CAPABILITIES, loadCatalog } from "../catalog/load.ts";
 import { CliError, EXIT_FAILED, out } from "./util.ts";
 
 export function registerRules(program: Command): void {
@@ -38,18 +39,21 @@ export function registerRules(program: Command): void {
     });
   rules
     .command("sync")
-    .description("rewrite the checks lists of spec/rules/*.yaml from the suite and the project's tests")
-    .option("--check", "change nothing; exit 1 naming the rules whose lists are stale")
+    .description(
+      "rewrite what derives from the spec: the checks lists of spec/rules/*.yaml (from the suite and the project's tests) and catalog/generated/ (from spec/errors.yaml)",
+    )
+    .option("--check", "change nothing; exit 1 naming what is stale")
     .action(async (opts: { check?: boolean }) => {
+      const generated = syncGenerated(loadCatalog(), !opts.check);
       const changed = await syncRuleChecks(!opts.check);
       if (opts.check) {
-        if (changed.length > 0) {
-          await out(`stale checks lists (run npm run rules:sync): ${changed.join(", ")}`);
+        if (changed.length > 0 || generated.length > 0) {
+          await out(`stale (run npm run rules:sync): ${[...generated, ...changed].join(", ")}`);
           process.exitCode = EXIT_FAILED;
-        } else await out("checks lists: up to date");
+        } else await out("checks lists and generated code: up to date");
       } else
         await out(
-          changed.length > 0 ? `updated the checks of ${changed.length} rules` : "checks lists: up to date",
+          `${changed.length > 0 ? `updated the checks of ${changed.length} rules` : "checks lists: up to date"}${generated.length ? `; rewrote ${generated.join(", ")}` : ""}`,
         );
     });
 }

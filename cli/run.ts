@@ -1,26 +1,25 @@
 // asl-conform run: the main job. With no adapter it runs the whole suite against the built-in reference
 // engine; with --adapter (a TypeScript/JavaScript module) or --adapter-cmd (any language, over the
 // process protocol) it runs it against another implementation and says, rule by rule, what conforms.
-// Exit: 0 conforms (modulo --expect), 1 conformance failures, 2 the run could not be done.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+// Exit: 0 conforms (modulo --expect), 1 a rule failed, 2 the run could not be done or was inconclusive.
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { InProcessAdapter, loadModuleImplementation } from "../adapters/in-process.ts";
 import type { Adapter, Capability } from "../adapters/interface.ts";
 import { PROFILE, PROTOCOL_VERSION } from "../adapters/interface.ts";
 import { AdapterStartError, ProcessAdapter } from "../adapters/process.ts";
 import { createReferenceImplementation } from "../adapters/reference/index.ts";
-import { CAPABILITIES, loadCatalog, schemaId, schemaValidator } from "../harness/catalog/load.ts";
+import { resolveCheckIds } from "../catalog/ledger.ts";
+import { CAPABILITIES, loadCatalog } from "../catalog/load.ts";
+import { TOOL_VERSION } from "../catalog/paths.ts";
 import { loadExpectations, unusedExpectations } from "../harness/expectations.ts";
-import { junitXml } from "../harness/report/junit.ts";
-import { summaryMarkdown } from "../harness/report/markdown.ts";
-import { REPORT_SCHEMA, type Report, summaryLine } from "../harness/report/report.ts";
-import { type CheckRecord, runChecks } from "../harness/run.ts";
+import { consoleLines } from "../harness/report/console.ts";
+import { buildReport } from "../harness/report/report.ts";
+import { ReportWriteError, writeReports } from "../harness/report/write.ts";
+import { runChecks } from "../harness/run.ts";
+import { type RunSelection, selectChecks } from "../harness/select.ts";
 import { loadSuite, specDigest } from "../harness/suite.ts";
 import { Progress } from "./progress.ts";
 import { CliError, EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, out } from "./util.ts";
-
-export const TOOL_VERSION = "0.1.0";
 
 export interface RunFlags {
   adapter?: string;
@@ -38,6 +37,7 @@ export interface RunFlags {
   reportDir?: string;
   saveRegressions?: string;
   fcPath?: string;
+  strict?: boolean;
   quiet?: boolean;
 }
 
@@ -132,7 +132,8 @@ export function registerRun(program: Command): void {
     .option("--expect <file>", "known failures (YAML, spec/schemas/expectations.schema.json)")
     .option("--report-dir <dir>", "write report.json, junit.xml and summary.md there")
     .option("--save-regressions <dir>", "write shrunk counterexamples there as vector cases")
-    .option("--fc-path <path>", "fast-check replay path (printed with a property failure)")
+    .option("--fc-path <path>", "fast-check replay path (printed with a property failure, with its --seed)")
+    .option("--strict", "treat SHOULD and SHOULD NOT rules as MUST (their findings fail the run)")
     .option("--quiet", "print only failures and the summary line")
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
@@ -169,38 +170,47 @@ function replayBase(flags: RunFlags): string {
   return parts.join(" ");
 }
 
-/** A value for the console: long ones cut, so a 2 kB payload does not bury the message. */
-function brief(v: unknown): string {
-  const t = JSON.stringify(v) ?? String(v);
-  return t.length > 160 ? `${t.slice(0, 120)}… (${t.length} characters; report.json has it whole)` : t;
-}
-
-function describeFailure(c: CheckRecord): string {
-  const f = c.failure;
-  const lines = [
-    `  ${c.verdict === "error" ? "ERROR" : "FAIL"} ${c.id}  ${c.title}`,
-    `    rules: ${c.rules.join(", ")}`,
-  ];
-  if (f) {
-    lines.push(...f.message.split("\n").map((l) => `    ${l}`));
-    if (f.field !== undefined) lines.push(`    field: ${f.field}`);
-    if (f.offset !== undefined) lines.push(`    byte offset: ${f.offset}`);
-    if (f.expected !== undefined) lines.push(`    expected: ${brief(f.expected)}`);
-    if (f.actual !== undefined) lines.push(`    actual:   ${brief(f.actual)}`);
-    if (f.replay) lines.push(`    replay: ${f.replay}`);
-  }
-  return lines.join("\n");
-}
-
 export async function runCommand(flags: RunFlags): Promise<number> {
   const catalog = loadCatalog();
-  const expectations = flags.expect ? loadExpectations(flags.expect) : undefined;
   const suite = await loadSuite();
+  const known = new Set(suite.checks.map((c) => c.id));
+  const expectations = flags.expect ? loadExpectations(flags.expect) : undefined;
+  if (expectations)
+    for (const e of expectations.entries) {
+      if (e.check === undefined || known.has(e.check)) continue;
+      const r = resolveCheckIds([e.check], known);
+      for (const n of r.notes) await out(`note: ${flags.expect}: ${n}`);
+      if (r.ids[0]) e.check = r.ids[0];
+    }
+  let checkIds: string[] | undefined;
+  if (flags.check) {
+    const resolved = resolveCheckIds(
+      flags.check
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+      known,
+    );
+    if (resolved.unknown.length > 0) throw new CliError(`unknown check id: ${resolved.unknown.join(", ")}`);
+    for (const n of resolved.notes) await out(`note: ${n}`);
+    checkIds = resolved.ids;
+  }
+  const selection: RunSelection = {
+    ...(flags.rules ? { rules: flags.rules } : {}),
+    ...(flags.capabilities ? { capabilities: flags.capabilities } : {}),
+    ...(checkIds ? { checks: checkIds } : {}),
+    ...(flags.shard ? { shard: flags.shard } : {}),
+  };
+  const selected = selectChecks(suite.checks, selection);
+  if (selected.length === 0)
+    throw new CliError(
+      `the selection matches no check of the suite${flags.rules ? ` (--rules ${flags.rules})` : ""}${flags.capabilities ? ` (--capabilities ${flags.capabilities.join(",")})` : ""}`,
+    );
   const adapter = await openAdapter(flags);
   const reference = new InProcessAdapter(createReferenceImplementation());
   const started = performance.now();
   const progress = new Progress(!flags.quiet && process.stdout.isTTY === true && !process.env.CI);
-  let result: Awaited<ReturnType<typeof runChecks>>;
+  let observations: Awaited<ReturnType<typeof runChecks>>;
   try {
     if (!flags.quiet) {
       const h = adapter.hello;
@@ -208,28 +218,15 @@ export async function runCommand(flags: RunFlags): Promise<number> {
         `asl-conform ${TOOL_VERSION}: ${h.implementation.name} ${h.implementation.version} (${h.implementation.language}), capabilities: ${h.capabilities.join(", ") || "none"}`,
       );
     }
-    const ids = flags.check ? new Set(flags.check.split(",").map((s) => s.trim())) : undefined;
-    const checks = ids ? suite.checks.filter((c) => ids.has(c.id)) : suite.checks;
-    if (ids && checks.length !== ids.size) {
-      const known = new Set(suite.checks.map((c) => c.id));
-      throw new CliError(`unknown check id: ${[...ids].filter((i) => !known.has(i)).join(", ")}`);
-    }
-    result = await runChecks({
+    observations = await runChecks({
       adapter,
       reference,
-      checks,
-      catalog,
+      checks: selected,
       seed: flags.seed,
       runs: flags.runs,
-      selection: {
-        ...(flags.rules ? { rules: flags.rules } : {}),
-        ...(flags.capabilities ? { capabilities: flags.capabilities } : {}),
-        ...(flags.shard ? { shard: flags.shard } : {}),
-      },
-      ...(expectations ? { expectations } : {}),
+      ...(flags.fcPath ? { fcPath: flags.fcPath } : {}),
       ...(flags.saveRegressions ? { saveRegressionsDir: flags.saveRegressions } : {}),
       replayCommand: (id, extra) => `${replayBase(flags)} --check ${id}${extra ? ` ${extra}` : ""}`,
-      narrowed: ids !== undefined,
       onCheckStart: (_c, i, total) => {
         if (i === 0) progress.start(total);
       },
@@ -240,79 +237,41 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     await adapter.close();
     await reference.close();
   }
-  const failed = result.checks.filter((c) => c.verdict === "fail" || c.verdict === "error");
-  if (failed.length > 0) {
-    await out(`\nFailures, by rule:`);
-    for (const rule of result.rules.filter((r) => r.failing.length > 0)) {
-      await out(
-        `${rule.id} (${rule.level}, ${rule.capability}): ${rule.failing.length} failing check${rule.failing.length === 1 ? "" : "s"}`,
-      );
-    }
-    await out("");
-    for (const c of failed) await out(describeFailure(c));
-  }
-  for (const c of result.checks.filter((x) => x.verdict === "xpass")) {
-    await out(
-      `  XPASS ${c.id}: expected to fail (${c.expectation?.reason}) but passed: remove it from ${flags.expect}`,
-    );
-  }
-  for (const e of result.stale) {
-    await out(
-      `  XPASS rule ${e.rule}: expected to fail (${e.reason}) but every check of it passed: remove it from ${flags.expect}`,
-    );
-  }
-  if (expectations) {
-    for (const e of unusedExpectations(expectations, suite.checks))
-      await out(`  note: expectation ${e.rule ?? e.check} in ${flags.expect} matches no check`);
-  }
-  const vectorsRan = result.checks.filter((c) => c.kind !== "property" && c.verdict !== "skip").length;
-  const report: Report = {
-    schema: REPORT_SCHEMA,
+  const report = buildReport({
     tool: { name: "asl-conform", version: TOOL_VERSION },
     protocol: PROTOCOL_VERSION,
     profile: PROFILE,
     spec_digest: specDigest(),
-    implementation: adapter.hello.implementation,
-    capabilities: adapter.hello.capabilities,
+    hello: adapter.hello,
     seed: flags.seed,
     runs: flags.runs,
-    selection: {
-      rules: flags.rules ?? null,
-      capabilities: flags.capabilities ?? null,
-      shards: [flags.shard ? `${flags.shard.index}/${flags.shard.count}` : "1/1"],
-    },
-    conforms: result.conforms,
-    counts: result.counts,
-    vectors: { expected: suite.vectorCount, ran: vectorsRan },
+    strict: flags.strict ?? false,
+    selection,
+    expectations: expectations?.entries ?? [],
+    observations,
+    rules: catalog.rules,
+    vectorCount: suite.vectorCount,
     duration_ms: Math.round(performance.now() - started),
-    rules: result.rules,
-    checks: result.checks,
-  };
-  if (flags.reportDir) writeReports(flags.reportDir, report);
-  if (!flags.quiet) {
-    const tally = (v: string) => result.rules.filter((r) => r.verdict === v).length;
-    await out(
-      `\nrules: ${tally("pass")} pass, ${tally("fail")} fail, ${tally("error")} error, ${tally("skip")} skipped, ${tally("unchecked")} unchecked; vector cases run: ${vectorsRan} of ${suite.vectorCount}`,
-    );
-    await out(result.conforms ? "verdict: conforms" : "verdict: does not conform");
+  });
+  for (const line of consoleLines(report, {
+    ...(flags.quiet ? { quiet: true } : {}),
+    ...(flags.expect ? { expectFile: flags.expect } : {}),
+  }))
+    await out(line);
+  if (expectations)
+    for (const e of unusedExpectations(expectations, suite.checks))
+      await out(`  note: expectation ${e.rule ?? e.check} in ${flags.expect} matches no check`);
+  if (flags.reportDir) {
+    try {
+      writeReports(flags.reportDir, report);
+    } catch (e) {
+      if (e instanceof ReportWriteError) throw new CliError(e.message);
+      throw e;
+    }
   }
-  await out(summaryLine(result.counts));
-  return result.conforms ? EXIT_OK : EXIT_FAILED;
+  return exitCodeOf(report.outcome);
 }
 
-export function writeReports(dir: string, report: Report): void {
-  const validate = schemaValidator().getSchema(schemaId("report.schema.json"));
-  if (validate && !validate(report)) {
-    throw new CliError(
-      `internal: report.json would break its schema: ${JSON.stringify(validate.errors?.slice(0, 3))}`,
-    );
-  }
-  try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(join(dir, "junit.xml"), `${junitXml(report)}\n`);
-    writeFileSync(join(dir, "summary.md"), summaryMarkdown(report));
-  } catch (e) {
-    throw new CliError(`cannot write the reports to ${dir}: ${(e as Error).message}`);
-  }
+export function exitCodeOf(outcome: "conforms" | "does-not-conform" | "inconclusive"): number {
+  return outcome === "conforms" ? EXIT_OK : outcome === "does-not-conform" ? EXIT_FAILED : EXIT_CANNOT_RUN;
 }

@@ -4,7 +4,12 @@
 // Exit: 0 all of that holds, 1 a mutant survived or a correct implementation was rejected, 2 bad flags.
 import { type Command, InvalidArgumentError } from "commander";
 import { MUTANTS } from "../adapters/mutants/index.ts";
-import { memoryScratchDir, runSelftest, type SelftestResult, type SelftestRow } from "../harness/selftest.ts";
+import {
+  memoryScratchDir,
+  runSelftest,
+  type SelftestResult,
+  type SelftestRow,
+} from "../authoring/selftest.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, out } from "./util.ts";
 
 interface SelftestFlags {

@@ -1,7 +1,7 @@
 // asl-conform vectors generate [--out DIR] | verify [--dir DIR]
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { VECTORS_DIR, verifyVectors, writeVectors } from "../harness/vectors/files.ts";
+import { VECTORS_DIR, verifyVectors, writeVectors } from "../authoring/vectors-files.ts";
 import { EXIT_FAILED, EXIT_OK, out } from "./util.ts";
 
 export function registerVectors(program: Command): void {

@@ -3,11 +3,11 @@
 // apart when they come from different spec versions).
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { REPO_ROOT, SPEC_DIR } from "../catalog/load.ts";
 import { sha256Parts, toHex } from "../reference/common/hash.ts";
-import { REPO_ROOT, SPEC_DIR } from "./catalog/load.ts";
-import { propertyChecks } from "./checks/properties.ts";
 import type { Check } from "./checks/types.ts";
 import { vectorChecks } from "./checks/vectors.ts";
+import { propertyChecks } from "./properties/index.ts";
 
 export interface Suite {
   checks: Check[];

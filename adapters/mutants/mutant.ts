@@ -5,11 +5,11 @@
 // the reference's handlers (adapters/reference/index.ts), never by editing the reference.
 
 import type { Store } from "../../reference/store/index.ts";
-import type { Capability, Implementation, OpArgs, OpName, OpResult } from "../interface.ts";
+import type { Capability, Handlers, Implementation } from "../interface.ts";
 import { implementationFrom, REFERENCE_INFO, referenceHandlers } from "../reference/index.ts";
 import { SemanticEngine } from "../reference/semantic.ts";
 
-export type Handlers = { [O in OpName]: (args: OpArgs<O>) => OpResult<O> };
+export type { Handlers };
 
 export interface Mutant {
   /** kebab-case, stable: `asl-conform selftest --mutant ID`. */
@@ -39,14 +39,14 @@ export function defineMutant(
     ...def,
     create(): Implementation {
       const engine = new SemanticEngine();
-      const ref = referenceHandlers(engine) as unknown as Handlers;
+      const ref = referenceHandlers(engine);
       const resets: (() => void)[] = [];
       const replaced = alter({ engine, ref, onReset: (f) => resets.push(f) });
       const handlers = { ...ref, ...replaced };
       const impl = implementationFrom(
         { ...REFERENCE_INFO, name: `mutant:${def.id}` },
         engine,
-        handlers as unknown as Parameters<typeof implementationFrom>[2],
+        handlers as Handlers,
       );
       return {
         ...impl,
@@ -59,21 +59,14 @@ export function defineMutant(
   };
 }
 
-// The semantic engine keeps its store and directory private; a mutant that alters the store (not just
-// what crosses the protocol) reads them here, in one place, so a rename there breaks one function.
-interface EngineInternals {
-  s(): Store;
-  dir: string | undefined;
-}
-
 /** The store behind the engine's handlers (opened on first use, as the handlers do). */
 export function storeOf(engine: SemanticEngine): Store {
-  return (engine as unknown as EngineInternals).s();
+  return engine.currentStore();
 }
 
 /** The directory of the engine's disk store, once one is open. */
 export function dirOf(engine: SemanticEngine): string | undefined {
-  return (engine as unknown as EngineInternals).dir;
+  return engine.directory();
 }
 
 /** Throws an error answer the way the reference does (`{code, message}` becomes a protocol error). */

@@ -23,9 +23,8 @@ import type {
   AslHit,
   DecodedSegment,
   Edge,
+  Handlers,
   NodeRef,
-  OpArgs,
-  OpResult,
   Ops,
   Query,
   SegmentInput,
@@ -37,7 +36,6 @@ type SegmentOp = Extract<
   keyof Ops,
   `seg.${string}` | `filter.${string}` | `tgk.${string}` | `shard.${string}`
 >;
-type Handlers = { [O in SegmentOp]: (args: OpArgs<O>) => OpResult<O> };
 
 export function edgeArg(e: Edge): RefEdge {
   if (!e || typeof e !== "object")
@@ -148,6 +146,50 @@ export function encoderInput(i: SegmentInput): RefInput {
   };
 }
 
+/** The wire form of a TGK-CORE edge (DEC-016). */
+export function edgeWire(e: RefEdge): Edge {
+  return { edge_type: e.edgeType ?? null, from: e.from.map(String), to: e.to.map(String) };
+}
+
+const DOMAIN_NAMES = { 1: "asl", 2: "tgk", 3: "node" } as const;
+
+/**
+ * The protocol's encoder input for an engine input, when the protocol can express it (it cannot express
+ * unknown filters or blocks, explicit node refs, or unsorted input: DEC-035); the inverse of encoderInput.
+ */
+export function encoderInputWire(i: RefInput): SegmentInput | undefined {
+  if (i.accelBlocks?.length || i.nodeRefs || i.sort === false) return undefined;
+  if ((i.filters ?? []).some((f) => !("build" in f))) return undefined;
+  const edges =
+    i.edges === undefined
+      ? undefined
+      : [...(i.edges instanceof Map ? i.edges.values() : (i.edges as Iterable<RefEdge>))];
+  return {
+    segment_id: i.segmentId.toString(),
+    logseq_min: i.logseqMin.toString(),
+    logseq_max: i.logseqMax.toString(),
+    asl_records: (i.aslRecords ?? []).map((r) => ({
+      logseq: r.logseq.toString(),
+      artifact_id: r.artifactId.toString(),
+      type_tag: r.typeTag ?? null,
+      tombstone: r.tombstone,
+    })),
+    tgk_records: (i.tgkRecords ?? []).map((r) => ({
+      logseq: r.logseq.toString(),
+      tgk_edge_id: r.tgkEdgeId.toString(),
+      edge_type_key: r.edgeTypeKey ?? null,
+      role: r.role,
+      tombstone: r.tombstone,
+    })),
+    edges: (edges ?? []).map(edgeWire),
+    node_projections: edges !== undefined,
+    filters: (i.filters ?? []).map((f) => {
+      const req = f as { build: FilterKind; domain: 1 | 2 | 3 };
+      return { kind: req.build, domain: DOMAIN_NAMES[req.domain] };
+    }),
+  };
+}
+
 /** The wire form of a winning ASL record (spec/protocol.md section 6): no segment is named. */
 export function aslHitWire(r: AslRecord): AslHit {
   return {
@@ -216,7 +258,7 @@ function filterKind(k: unknown): FilterKind {
   return k;
 }
 
-export const segmentHandlers: Handlers = {
+export const segmentHandlers: Handlers<SegmentOp> = {
   "seg.decode": (a) => ({ segment: decodedWire(decodeSegment(bytesArg(a.bytes, "bytes")).toSegment()) }),
   "seg.encode": (a) => ({ bytes: encodeSegment(encoderInput(a.input)) }),
   "seg.query": (a) => {

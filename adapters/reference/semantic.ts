@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { AslError } from "../../reference/common/errors.ts";
 import { openDiskStore, type Store } from "../../reference/store/index.ts";
 import { type DagNode, StructuralIndex } from "../../reference/structural-index/index.ts";
-import type { OpArgs, OpResult, DagNode as WireNode } from "../interface.ts";
+import type { Handlers, DagNode as WireNode } from "../interface.ts";
 import {
   bytesArg,
   locationArg,
@@ -20,7 +20,6 @@ import {
   str,
 } from "./convert.ts";
 
-type Handlers = { [O in SemanticOp]: (args: OpArgs<O>) => OpResult<O> };
 type SemanticOp = Extract<
   keyof import("../interface.ts").Ops,
   `ci.${string}` | `store.${string}` | `si.${string}` | `mc.${string}`
@@ -54,7 +53,17 @@ export class SemanticEngine {
     return this.store!;
   }
 
-  readonly handlers: Handlers = {
+  /** The store behind the handlers (opened on first use, as they do): for the vector generator and the mutants, never for a check. */
+  currentStore(): Store {
+    return this.s();
+  }
+
+  /** The directory of the disk store, once one is open. */
+  directory(): string | undefined {
+    return this.dir;
+  }
+
+  readonly handlers: Handlers<SemanticOp> = {
     "ci.put": (a) => ({
       position: String(this.s().indexPut(a.key, locationArg(a.location), optU32(a.type_tag, "type_tag"))),
     }),

@@ -3,6 +3,7 @@
 // everything, control characters included.
 import { create } from "xmlbuilder2";
 import type { Report } from "./report.ts";
+import { explain, firstMessage } from "./text.ts";
 
 export function junitXml(r: Report): string {
   const byId = new Map(r.checks.map((c) => [c.id, c]));
@@ -14,12 +15,20 @@ export function junitXml(r: Report): string {
     skipped: String(r.counts.skipped),
   });
   for (const rule of r.rules) {
-    if (rule.checks.length === 0) continue;
-    const cases = rule.checks.map((id) => byId.get(id)).filter((c) => c !== undefined);
+    const cases = [
+      ...new Set([
+        ...rule.checks,
+        ...r.checks.filter((c) => !c.ran && c.rules.includes(rule.id)).map((c) => c.id),
+      ]),
+    ]
+      .map((id) => byId.get(id))
+      .filter((c) => c !== undefined);
+    if (cases.length === 0) continue;
+    const failing = new Set(rule.failing);
     const suite = root.ele("testsuite", {
-      name: `${rule.id} (${rule.level}, ${rule.capability})`,
+      name: `${rule.id} (${rule.level}, ${rule.capability}): ${rule.verdict}`,
       tests: String(cases.length),
-      failures: String(cases.filter((c) => c.verdict === "fail" || c.verdict === "xpass").length),
+      failures: String(cases.filter((c) => failing.has(c.id) && rule.verdict === "fail").length),
       errors: String(cases.filter((c) => c.verdict === "error").length),
       skipped: String(cases.filter((c) => c.verdict === "skip" || c.verdict === "xfail").length),
     });
@@ -29,20 +38,10 @@ export function junitXml(r: Report): string {
         name: `${c.id}: ${c.title}`,
         time: (c.duration_ms / 1000).toFixed(3),
       });
-      const details = c.failure
-        ? [
-            c.failure.message,
-            c.failure.expected !== undefined ? `expected: ${JSON.stringify(c.failure.expected)}` : "",
-            c.failure.actual !== undefined ? `actual: ${JSON.stringify(c.failure.actual)}` : "",
-            c.failure.replay ? `replay: ${c.failure.replay}` : "",
-          ]
-            .filter(Boolean)
-            .join("\n")
-        : "";
-      if (c.verdict === "fail")
-        tc.ele("failure", { message: c.failure?.message.split("\n")[0] ?? "failed" }).txt(details);
-      else if (c.verdict === "error")
-        tc.ele("error", { message: c.failure?.message.split("\n")[0] ?? "errored" }).txt(details);
+      const details = explain(c).join("\n");
+      if (c.verdict === "error") tc.ele("error", { message: firstMessage(c) }).txt(details);
+      else if (failing.has(c.id) && rule.verdict === "fail")
+        tc.ele("failure", { message: firstMessage(c) }).txt(details);
       else if (c.verdict === "xpass")
         tc.ele("failure", {
           message: `expected to fail (${c.expectation?.reason}) but passed: remove it from the expectations`,
@@ -50,6 +49,7 @@ export function junitXml(r: Report): string {
       else if (c.verdict === "skip") tc.ele("skipped", { message: c.skip_reason ?? "skipped" });
       else if (c.verdict === "xfail")
         tc.ele("skipped", { message: `expected failure: ${c.expectation?.reason}` });
+      else if (failing.has(c.id)) tc.ele("system-out").txt(`warning: ${details}`);
     }
   }
   return root.end({ prettyPrint: true });

@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../harness/catalog/load.ts";
+import { REPO_ROOT } from "../../catalog/load.ts";
 import { cli } from "../helpers/cli.ts";
 
 function tree(edit?: (rulesFile: string) => string): string {

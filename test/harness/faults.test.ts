@@ -46,13 +46,15 @@ describe("faults in the implementation under test", () => {
     ["stdout-noise", "PROTO_MALFORMED_MESSAGE", []],
   ];
   for (const [mode, code, extra] of cases) {
-    it(`reports a ${mode} at the 5th request as ${code}, restarts the implementation, and completes the run`, () => {
+    it(`reports a ${mode} at the 5th request as ${code}, restarts the implementation, and completes the run: inconclusive, no rule failed`, () => {
       const r = misbehave(mode, 5, extra);
-      expect(r.code, r.stderr).toBe(1);
+      expect(r.code, r.stderr).toBe(2);
       expect(r.stdout).toContain(`ERROR `);
       expect(r.stdout).toContain(code);
       expect(r.stdout).toContain("misbehaving proxy:"); // the implementation's stderr tail is shown
-      expect(tail(r.stdout)).toMatch(/^\d+ passed, 1 failed, \d+ skipped \(1 errored\)$/);
+      expect(r.stdout).toMatch(/verdict: inconclusive: 1 check interrupted by faults/);
+      expect(r.stdout).not.toContain("Failures, by rule");
+      expect(tail(r.stdout)).toMatch(/^\d+ passed, 0 failed, \d+ skipped, 1 errored \(\d+ checks\)$/);
       expect(Number(/^(\d+) passed/.exec(tail(r.stdout))?.[1])).toBeGreaterThan(10);
       expect(leftovers(r.marker)).toBe("");
       expect(leftovers("asl-conform.js serve")).toBe("");

@@ -6,9 +6,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InProcessAdapter } from "../../adapters/in-process.ts";
 import { createReferenceImplementation } from "../../adapters/reference/index.ts";
-import { loadCatalog, REPO_ROOT } from "../../harness/catalog/load.ts";
-import { degenerateImplementations, ledgerProblems, nextLedger } from "../../harness/gate.ts";
-import { runChecks } from "../../harness/run.ts";
+import { degenerateImplementations } from "../../authoring/gate.ts";
+import { ledgerProblems, nextLedger } from "../../authoring/ledger.ts";
+import { loadCatalog, REPO_ROOT } from "../../catalog/load.ts";
+import { runAndJudge } from "../../harness/run.ts";
 import { loadSuite } from "../../harness/suite.ts";
 import { cli } from "../helpers/cli.ts";
 
@@ -55,19 +56,34 @@ describe("asl-conform check", () => {
 });
 
 describe("the gate's parts", () => {
-  it("keeps ids from disappearing or coming back once retired", () => {
+  it("keeps rule ids from disappearing or coming back once retired", () => {
     const c = loadCatalog();
-    const ledger = nextLedger(c, undefined);
-    expect(ledgerProblems(c, ledger)).toEqual([]);
+    const ledger = nextLedger(c, [], undefined);
+    expect(ledgerProblems(c, [], ledger)).toEqual([]);
     const retired = { ...ledger, rules: { ...ledger.rules, "STO-CUR-003": "retired" as const } };
-    expect(ledgerProblems(c, retired).map((p) => p.message)).toEqual([
+    expect(ledgerProblems(c, [], retired).map((p) => p.message)).toEqual([
       "rule STO-CUR-003 was retired and is live again: a retired id is never reused; give the rule a new id",
     ]);
     const fewer = { ...c, rules: c.rules.filter((r) => r.id !== "IDX-CI-003") };
-    expect(ledgerProblems(fewer, ledger).map((p) => p.message)).toEqual([
+    expect(ledgerProblems(fewer, [], ledger).map((p) => p.message)).toEqual([
       "rule IDX-CI-003 disappeared: keep it and mark it retired (retired: {since, reason})",
     ]);
-    expect(nextLedger(fewer, retired).rules["STO-CUR-003"]).toBe("retired");
+    expect(nextLedger(fewer, [], retired).rules["STO-CUR-003"]).toBe("retired");
+  });
+
+  it("keeps check ids from disappearing silently or being reused once retired", () => {
+    const c = loadCatalog();
+    const ids = ["vec/seg/a/decode", "vec/seg/b/decode"];
+    const ledger = nextLedger(c, ids, undefined);
+    expect(ledgerProblems(c, ids, ledger)).toEqual([]);
+    expect(ledgerProblems(c, ["vec/seg/a/decode"], ledger).map((p) => p.message)).toEqual([
+      "check vec/seg/b/decode disappeared: if that is meant, record it as retired with `asl-conform check --update-ledger` (its id is never reused)",
+    ]);
+    const updated = nextLedger(c, ["vec/seg/a/decode"], ledger);
+    expect(updated.checks["vec/seg/b/decode"]).toBe("retired");
+    expect(ledgerProblems(c, ids, updated).map((p) => p.message)).toEqual([
+      "check vec/seg/b/decode was retired and is back: a retired check id is never reused; name the case differently",
+    ]);
   });
 
   it("no check of the suite passes against an implementation that refuses every request (no check is vacuous)", async () => {
@@ -75,11 +91,11 @@ describe("the gate's parts", () => {
     const suite = await loadSuite();
     const adapter = new InProcessAdapter(refuser!);
     const reference = new InProcessAdapter(createReferenceImplementation());
-    const r = await runChecks({
+    const r = await runAndJudge({
       adapter,
       reference,
       checks: suite.checks,
-      catalog: loadCatalog(),
+      rules: loadCatalog().rules,
       seed: 1,
       runs: 3,
       replayCommand: (id) => id,

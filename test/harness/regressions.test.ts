@@ -7,8 +7,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InProcessAdapter, loadModuleImplementation } from "../../adapters/in-process.ts";
 import { createReferenceImplementation } from "../../adapters/reference/index.ts";
-import { schemaId, schemaValidator } from "../../harness/catalog/load.ts";
-import { generateVectors } from "../../harness/vectors/generate.ts";
+import { generateVectors } from "../../authoring/generate/index.ts";
+import { schemaId, schemaValidator } from "../../catalog/load.ts";
+import { replaySteps } from "../../harness/traces/replay.ts";
 import { cli } from "../helpers/cli.ts";
 
 describe("--save-regressions", () => {
@@ -29,24 +30,19 @@ describe("--save-regressions", () => {
     const saved = JSON.parse(readFileSync(join(dir, name!), "utf8"));
     const v = schemaValidator().getSchema(`${schemaId("vectors.schema.json")}#/$defs/regression`)!;
     expect(v(saved), JSON.stringify(v.errors)).toBe(true);
-    expect(saved.calls.some((c: { op: string }) => c.op === "shard.assign")).toBe(true);
+    expect(saved.steps.some((c: { op: string }) => c.op === "shard.assign")).toBe(true);
 
     const files = await generateVectors({ regressionsDir: dir });
     const index = JSON.parse(new TextDecoder().decode(files.find((f) => f.path === "index.json")!.bytes));
-    const entry = index.checks.find((c: { id: string }) => c.id.startsWith("vec/reg-"));
+    const entry = index.checks.find((c: { id: string }) => c.id.startsWith("vec/reg/"));
     expect(entry.rules).toContain("ATXI-SHD-001");
     const body = JSON.parse(new TextDecoder().decode(files.find((f) => f.path === entry.file)!.bytes));
     // Replaying the case: the reference answers as recorded, the broken implementation does not.
     const replay = async (impl: Awaited<ReturnType<typeof loadModuleImplementation>>) => {
       const a = new InProcessAdapter(impl);
       await a.reset();
-      let same = true;
-      for (const c of body.calls) {
-        const o = await a.call(c.op, c.args);
-        if (JSON.stringify("ok" in o ? { ok: o.ok } : { error: o.error.code }) !== JSON.stringify(c.expected))
-          same = false;
-      }
-      return same;
+      const o = await replaySteps(a, body.steps, body.rules);
+      return o.findings.length === 0 && o.complete !== false;
     };
     expect(await replay(createReferenceImplementation())).toBe(true);
     expect(await replay(await loadModuleImplementation("test/fixtures/broken-shard.ts"))).toBe(false);

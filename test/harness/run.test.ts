@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { schemaId, schemaValidator } from "../../harness/catalog/load.ts";
+import { schemaId, schemaValidator } from "../../catalog/load.ts";
 import { cli } from "../helpers/cli.ts";
 
 const SUMMARY = /^(\d+) passed, (\d+) failed, (\d+) skipped/m;
@@ -66,10 +66,10 @@ describe("asl-conform run", () => {
     expect(r.code).toBe(1);
     expect(counts(r.stdout).failed).toBeGreaterThan(0);
     expect(r.stdout).toContain("ATXI-SHD-001 (MUST, sharding)");
-    expect(r.stdout).toMatch(/FAIL vec\/unit-\d{4}/);
+    expect(r.stdout).toMatch(/FAIL vec\/unit\/shard-assign\/n\d+\/key-\d+/);
     expect(r.stdout).toMatch(/expected: \d+\n\s+actual: +0/);
     expect(r.stdout).toMatch(
-      /replay: npx asl-conform run --adapter "test\/fixtures\/broken-shard.ts" --check vec\/unit-\d{4}/,
+      /replay: npx asl-conform run --adapter "test\/fixtures\/broken-shard.ts" --check vec\/unit\/shard-assign\/n\d+\/key-\d+/,
     );
     expect(r.stdout).toContain("verdict: does not conform");
   });
@@ -86,18 +86,18 @@ describe("asl-conform run", () => {
     expect(ok.stdout).toMatch(/expected failures/);
     writeFileSync(
       expectFile,
-      "schema: asl-conformance/expectations/1\nexpected_failures:\n  - rule: ATXI-SHD-*\n    reason: shard function not written yet\n  - rule: ATXI-INV-003\n    reason: claimed broken but is not\n",
+      "schema: asl-conformance/expectations/1\nexpected_failures:\n  - rule: ATXI-SHD-*\n    reason: shard function not written yet\n  - rule: ATXI-INV-002\n    reason: claimed broken but is not\n",
     );
     const rot = cli(["run", "--adapter", "test/fixtures/broken-shard.ts", "--expect", expectFile, "--quiet"]);
     expect(rot.code).toBe(1);
     expect(rot.stdout).toMatch(
-      /XPASS rule ATXI-INV-003: expected to fail \(claimed broken but is not\) but every check of it passed: remove it/,
+      /XPASS rule ATXI-INV-002: expected to fail \(claimed broken but is not\) but every check of it passed: remove it/,
     );
   });
 
-  it("splits the suite with --shard K/N, and report merge joins the parts into the whole", () => {
-    const [a, b, m] = [tmp(), tmp(), tmp()];
-    const whole = counts(cli(["run", "--quiet"]).stdout);
+  it("splits the suite with --shard K/N, and report merge joins the parts into the whole, with the unsharded run's verdicts", () => {
+    const [a, b, m, w] = [tmp(), tmp(), tmp(), tmp()];
+    const whole = counts(cli(["run", "--quiet", "--report-dir", w]).stdout);
     const r1 = cli(["run", "--quiet", "--shard", "1/2", "--report-dir", a]);
     const r2 = cli(["run", "--quiet", "--shard", "2/2", "--report-dir", b]);
     expect(counts(r1.stdout).passed).toBeGreaterThan(0);
@@ -115,6 +115,23 @@ describe("asl-conform run", () => {
     expect(report.counts.passed).toBe(whole.passed);
     expect(report.selection.shards).toEqual(["1/2", "2/2"]);
     expect(report.vectors.ran).toBe(report.vectors.expected);
+    const unsharded = JSON.parse(readFileSync(join(w, "report.json"), "utf8"));
+    const verdicts = (r: { rules: { id: string; verdict: string }[] }) =>
+      r.rules.map((x) => `${x.id} ${x.verdict}`);
+    expect(verdicts(report)).toEqual(verdicts(unsharded));
+    expect([report.outcome, report.headline, report.not_verified]).toEqual([
+      unsharded.outcome,
+      unsharded.headline,
+      unsharded.not_verified,
+    ]);
+    // A shard alone is narrowed: rules its checks do not name are skipped, never "not verified".
+    const part = JSON.parse(readFileSync(join(a, "report.json"), "utf8"));
+    expect(
+      part.rules.some(
+        (x: { verdict: string; reason?: string }) =>
+          x.verdict === "skip" && x.reason === "not selected in this run",
+      ),
+    ).toBe(true);
     const overlap = cli([
       "report",
       "merge",
@@ -125,6 +142,46 @@ describe("asl-conform run", () => {
     ]);
     expect(overlap.code).toBe(2);
     expect(overlap.stderr).toContain("shards overlap");
+  });
+
+  it("keeps a passing check's notes in report.json (a property's run count)", () => {
+    const dir = tmp();
+    cli(["run", "--quiet", "--check", "prop/filters", "--runs", "7", "--report-dir", dir]);
+    const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
+    expect(report.checks[0].notes).toEqual(["7 runs"]);
+  });
+
+  it("replays a shrunk property failure by its seed and path (--fc-path), with the same counterexample", () => {
+    const first = cli([
+      "run",
+      "--adapter",
+      "test/fixtures/broken-shard.ts",
+      "--check",
+      "prop/edges-and-shards",
+    ]);
+    expect(first.code).toBe(1);
+    const replay =
+      /replay: npx asl-conform run --adapter "test\/fixtures\/broken-shard.ts" --check prop\/edges-and-shards --seed (-?\d+) --fc-path "([\d:]+)"/.exec(
+        first.stdout,
+      );
+    expect(replay, first.stdout).not.toBeNull();
+    const counterexample = /counterexample: (.*)/.exec(first.stdout)?.[1];
+    expect(counterexample).toBeDefined();
+    expect(counterexample).not.toMatch(/object Object|undefined/);
+    const again = cli([
+      "run",
+      "--adapter",
+      "test/fixtures/broken-shard.ts",
+      "--check",
+      "prop/edges-and-shards",
+      "--seed",
+      replay![1]!,
+      "--fc-path",
+      replay![2]!,
+    ]);
+    expect(again.code).toBe(1);
+    expect(/counterexample: (.*)/.exec(again.stdout)?.[1]).toBe(counterexample);
+    expect(again.stdout).toMatch(/after 0 shrinks/);
   });
 
   it("narrows a run with --rules and --capabilities", () => {
@@ -145,6 +202,7 @@ describe("asl-conform run", () => {
       [["run", "--adapter", "no/such/module.ts"], /cannot load the adapter module no\/such\/module.ts/],
       [["run", "--adapter-cmd", "/no/such/command --x"], /did not complete the hello handshake: PROTO_CRASH/],
       [["run", "--check", "vec/no-such-check"], /unknown check id: vec\/no-such-check/],
+      [["run", "--rules", "NOPE-*"], /the selection matches no check of the suite \(--rules NOPE-\*\)/],
       [
         ["run", "--expect", "package.json"],
         /package.json.*(not valid YAML|must have required property|must NOT have additional)/,

@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../harness/catalog/load.ts";
+import { REPO_ROOT } from "../../catalog/load.ts";
 import { cli } from "../helpers/cli.ts";
 
 function walk(dir: string): string[] {

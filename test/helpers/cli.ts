@@ -1,7 +1,7 @@
 // Runs the asl-conform CLI as a user would: a child process from the repository root.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../harness/catalog/load.ts";
+import { REPO_ROOT } from "../../catalog/load.ts";
 
 export interface CliResult {
   code: number | null;

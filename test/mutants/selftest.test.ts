@@ -3,9 +3,9 @@
 // reference conforms, and so does the plain-scan query engine the query mutants are built on.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MUTANTS, scanControl } from "../../adapters/mutants/index.ts";
-import { CAPABILITIES, type Catalog, loadCatalog } from "../../harness/catalog/load.ts";
+import { memoryScratchDir, mutantRow, runSelftest } from "../../authoring/selftest.ts";
+import { CAPABILITIES, type Catalog, loadCatalog } from "../../catalog/load.ts";
 import type { Check } from "../../harness/checks/types.ts";
-import { memoryScratchDir, mutantRow, runSelftest } from "../../harness/selftest.ts";
 import { loadSuite } from "../../harness/suite.ts";
 
 const OPTS = { seed: 20261122, runs: 40 };

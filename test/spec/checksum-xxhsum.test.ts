@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readSegmentManifest, type SegmentCase } from "../../harness/kaitai/crosscheck.ts";
-import { VECTORS_DIR } from "../../harness/vectors/files.ts";
+import { readSegmentManifest, type SegmentCase } from "../../authoring/kaitai/crosscheck.ts";
+import { VECTORS_DIR } from "../../catalog/paths.ts";
 import { xxh64 } from "../../reference/common/hash.ts";
 
 const INSTALL = "install Debian's xxhash package (apt-get install -y xxhash), which provides xxhsum";

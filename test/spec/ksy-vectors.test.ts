@@ -6,18 +6,16 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadKaitaiParser } from "../../harness/kaitai/compile.ts";
+import { loadKaitaiParser } from "../../authoring/kaitai/compile.ts";
+import { compareDecoded, kaitaiDecoded, referenceDecoded } from "../../authoring/kaitai/convert.ts";
 import {
   type CrossCheckResult,
-  compareDecoded,
-  EXPRESSIBILITY,
   kaitaiCrossCheck,
-  kaitaiDecoded,
   readSegmentManifest,
-  referenceDecoded,
   type SegmentCase,
-} from "../../harness/kaitai/crosscheck.ts";
-import { VECTORS_DIR } from "../../harness/vectors/files.ts";
+} from "../../authoring/kaitai/crosscheck.ts";
+import { loadExpressibility } from "../../authoring/kaitai/expressibility.ts";
+import { VECTORS_DIR } from "../../catalog/paths.ts";
 import { xxh64 } from "../../reference/common/hash.ts";
 import { READER_CHECK_ORDER } from "../../reference/segment/check-order.ts";
 
@@ -86,7 +84,7 @@ describe("Kaitai cross-check of the golden segment vectors", () => {
   });
 
   it("[ATXI-DEC-001] the expressibility table has a row for every step of the reader's check order", () => {
-    const steps = new Set(EXPRESSIBILITY.map((r) => r.step));
+    const steps = new Set(loadExpressibility().map((r) => r.step));
     expect(READER_CHECK_ORDER.filter((s) => !steps.has(s))).toEqual([]);
   });
 });

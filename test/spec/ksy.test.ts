@@ -12,7 +12,7 @@ import {
   type KXor8Payload,
   loadKaitaiModule,
   u64,
-} from "../../harness/kaitai/compile.ts";
+} from "../../authoring/kaitai/compile.ts";
 import { xxh64 } from "../../reference/common/hash.ts";
 
 // --- the hand-built segment -------------------------------------------------------------------------

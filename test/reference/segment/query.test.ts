@@ -2,12 +2,13 @@
 // 1 shard versus N shards (DEC-024), incidence by node, and the QRY_* errors.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { segmentHandlers } from "../../../adapters/reference/segments.ts";
+import { VECTORS_DIR } from "../../../catalog/paths.ts";
+import { readManifest, readSegmentBytes, type SetCase } from "../../../harness/vectors/read.ts";
 import { type IncidenceRole, SegmentSet } from "../../../reference/query/segment-set.ts";
 import { shard, shardInput } from "../../../reference/query/shard.ts";
 import { decodeSegment } from "../../../reference/segment/decode.ts";
 import { encodeSegment, type SegmentInput } from "../../../reference/segment/encode.ts";
-import { aslRecordJson, tgkRecordJson } from "../../../reference/segment/json.ts";
-import { generateSegmentVectors } from "../../../reference/segment/vectors.ts";
 import { ARTIFACT_POOL, EDGE_IDS, EDGE_POOL, logArb, modelLookup, type Op, segmentsOf } from "./helpers.ts";
 
 const open = (inputs: readonly SegmentInput[]) =>
@@ -148,49 +149,46 @@ describe("filters and shards are invisible", () => {
 });
 
 describe("set errors", () => {
-  const v = generateSegmentVectors();
-  for (const set of v.sets) {
+  const sets = readManifest<SetCase>(VECTORS_DIR, "sets/manifest.json");
+  for (const set of sets) {
     const codes = [
       ...new Set([
-        ...(set.openError ? [set.openError.code] : []),
-        ...set.queries.flatMap((q) => ("error" in q.expected ? [q.expected.error] : [])),
+        ...(set.open_error ? [set.open_error.code] : []),
+        ...set.queries.flatMap((q) => (q.expect && "error" in q.expect ? [q.expect.error] : [])),
       ]),
     ];
-    it(`${set.rules.map((r) => `[${r}]`).join(" ")} set vector ${set.name} answers its ${set.queries.length} queries as recorded${codes.length ? ` (${codes.join(", ")})` : ""}`, () => {
-      const bytes = set.members.map((m) => v.segments.find((s) => s.name === m)!.bytes);
-      if (set.openError) {
+    it(`${set.rules.map((r) => `[${r}]`).join(" ")} set vector ${set.id} answers its ${set.queries.length} queries as committed${codes.length ? ` (${codes.join(", ")})` : ""}`, () => {
+      const bytes = set.members.map((m) => readSegmentBytes(VECTORS_DIR, m));
+      if (set.open_error) {
         expect(() => SegmentSet.fromBytes(bytes)).toThrow(
-          expect.objectContaining({ code: set.openError.code }),
+          expect.objectContaining({ code: set.open_error.code }),
         );
         return;
       }
-      const s = SegmentSet.fromBytes(bytes);
       expect(set.queries.length).toBeGreaterThan(0);
-      for (const q of set.queries) {
-        const S = BigInt(q.s);
-        const key = BigInt(q.key);
-        const run = (): unknown => {
-          if (q.op === "incident") return s.incidentEdges(S, key, q.role!).map(tgkRecordJson);
-          const r = q.op === "artifact" ? s.lookupArtifact(S, key) : s.lookupEdge(S, key);
-          if (r === undefined) return null;
-          return "artifactId" in r ? aslRecordJson(r) : tgkRecordJson(r);
-        };
-        if ("error" in q.expected) expect(run).toThrow(expect.objectContaining({ code: q.expected.error }));
-        else expect(run(), `${q.op} ${q.key} at ${q.s}`).toEqual(q.expected.result);
-      }
+      const { answers } = segmentHandlers["seg.query"]({
+        segments: bytes,
+        use_filters: false,
+        queries: set.queries.map((q) => q.query),
+      });
+      answers.forEach((a, i) => {
+        const want = set.queries[i]!.expect!;
+        expect(
+          "ok" in a ? { ok: JSON.parse(JSON.stringify(a.ok)) } : { error: a.error.code },
+          JSON.stringify(set.queries[i]!.query),
+        ).toEqual(want);
+      });
     });
   }
   it("[ATXI-VIS-005] [ATXI-HDR-007] every QRY_* code has a set vector", () => {
     const have = new Set(
-      v.sets.flatMap((s) => [
-        s.openError?.code,
-        ...s.queries.map((q) => ("error" in q.expected ? q.expected.error : undefined)),
+      sets.flatMap((s) => [
+        s.open_error?.code,
+        ...s.queries.map((q) => (q.expect && "error" in q.expect ? q.expect.error : undefined)),
       ]),
     );
     expect(
-      ["QRY_DUPLICATE_SEGMENT_ID", "QRY_DUPLICATE_LOGSEQ", "QRY_NO_PROJECTIONS"].filter(
-        (c) => !have.has(c as never),
-      ),
+      ["QRY_DUPLICATE_SEGMENT_ID", "QRY_DUPLICATE_LOGSEQ", "QRY_NO_PROJECTIONS"].filter((c) => !have.has(c)),
     ).toEqual([]);
   });
   it("[ATXI-NPR-005] incidence fails with QRY_NO_PROJECTIONS only once a TGK record of the member without projections is visible", () => {

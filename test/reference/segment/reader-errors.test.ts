@@ -5,11 +5,11 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { generateSegmentVectors } from "../../../authoring/cases/segments/index.ts";
 import { isAslError } from "../../../reference/common/errors.ts";
 import { READER_CHECK_ORDER } from "../../../reference/segment/check-order.ts";
 import { decodeSegment, verifySegment } from "../../../reference/segment/decode.ts";
 import { encodeSegment, sealChecksum } from "../../../reference/segment/encode.ts";
-import { generateSegmentVectors } from "../../../reference/segment/vectors.ts";
 import { EDGE_POOL, logArb, recordsOf } from "./helpers.ts";
 
 const vectors = generateSegmentVectors();
@@ -20,8 +20,10 @@ const errorsYaml = parse(readFileSync(new URL("../../../spec/errors.yaml", impor
 };
 
 describe("check order (DEC-027)", () => {
-  it("[ATXI-DEC-001] the reader's steps are errors.yaml reader_check_order, in order", () => {
+  it("[ATXI-DEC-001] the reader's steps are errors.yaml reader_check_order, in order, and every step is reached by some vector", () => {
     expect(errorsYaml.reader_check_order.map((s) => s.step)).toEqual([...READER_CHECK_ORDER]);
+    const reached = new Set(vectors.malformed.map((m) => m.expected.step));
+    expect(READER_CHECK_ORDER.filter((s) => !reached.has(s))).toEqual([]);
   });
   it("[ATXI-DEC-001] every malformed vector's stage is the stage errors.yaml gives its code", () => {
     const stage = new Map(errorsYaml.codes.map((c) => [c.code, c.stage]));

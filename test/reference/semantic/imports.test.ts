@@ -1,45 +1,12 @@
 // ASL/INDEXES/1 section 3 in the import graph of reference/: the content index imports nothing of the
 // structural index or the materialization cache, and the structural index nothing that reads stored bytes.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { importGraph, reach, sourceFiles } from "../../helpers/imports.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../../reference");
-const IMPORT =
-  /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^"';]*?\sfrom\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
-
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
-  });
-}
-
-/** file (relative to reference/) -> what it imports: other files (relative) or bare specifiers. */
-function graph(): Map<string, string[]> {
-  const g = new Map<string, string[]>();
-  for (const f of files(root)) {
-    const text = readFileSync(f, "utf8").replace(/\/\/.*$/gm, "");
-    const deps = [...text.matchAll(IMPORT)]
-      .map((m) => m[1] ?? m[2]!)
-      .map((s) => (s.startsWith(".") ? relative(root, resolve(dirname(f), s)) : s));
-    g.set(relative(root, f), deps);
-  }
-  return g;
-}
-
-function reach(g: Map<string, string[]>, from: string): Set<string> {
-  const seen = new Set<string>();
-  const todo = [...g.keys()].filter((f) => f.startsWith(`${from}/`));
-  while (todo.length > 0) {
-    const f = todo.pop()!;
-    if (seen.has(f)) continue;
-    seen.add(f);
-    for (const d of g.get(f) ?? []) todo.push(d);
-  }
-  return seen;
-}
+const graph = () => importGraph(root, sourceFiles(root));
 
 describe("import graph of reference/", () => {
   const g = graph();

@@ -1,0 +1,157 @@
+// The machinery of differential properties: one operation runs on the implementation and on the
+// reference, and what each observed is compared. Each comparison is one observation naming the rules it
+// checks, so a divergence fails those rules only. SnapshotIDs are bound by observation (SnapshotBinding):
+// the implementation's ids are its own, and the reference's id names the state.
+import type { Adapter, OpArgs, OpName, Outcome } from "../../adapters/interface.ts";
+import { firstDifference, wireJson } from "../observe.ts";
+import type { StepRecorder } from "../traces/record.ts";
+import { type BindingProblem, SnapshotBinding } from "../traces/snapshots.ts";
+
+/** A failure of a differential run: carries what a report shows, and the rules the observation checks. */
+export class Divergence extends Error {
+  constructor(
+    message: string,
+    readonly rules: string[] | undefined,
+    readonly detail: { expected?: unknown; actual?: unknown; field?: string } = {},
+  ) {
+    super(message);
+    this.name = "Divergence";
+  }
+}
+
+/** A transport fault of the implementation during a property: the property is abandoned as inconclusive. */
+export class PropertyFault extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "PropertyFault";
+  }
+}
+
+/** The property's first fault (every later one is a consequence of the lost state). */
+export function faultOf(env: PropertyEnv, code: string, message: string): PropertyFault {
+  if (!env.fault) env.fault = new PropertyFault(code, message);
+  return env.fault;
+}
+
+/** What every run of one property shares: the rules it observed, the first fault, the SHOULD findings. */
+export interface PropertyEnv {
+  observed: Set<string>;
+  fault?: PropertyFault;
+  /** Findings on SHOULD rules (another SnapshotID for an equal state): reported, never shrunk. */
+  warnings: Map<string, BindingProblem>;
+  /** While set, every operation `same` runs on the reference is recorded (a regression case). */
+  recorder?: StepRecorder;
+}
+
+export interface Pair {
+  impl: Adapter;
+  ref: Adapter;
+  snaps: SnapshotBinding;
+  env: PropertyEnv;
+}
+
+export function newPair(impl: Adapter, ref: Adapter, env: PropertyEnv): Pair {
+  return { impl, ref, snaps: new SnapshotBinding(), env };
+}
+
+type Normalize = (v: unknown) => unknown;
+
+export interface SameOptions {
+  /** Applied to both answers before they are compared (e.g. a store's own block layout left out). */
+  normalize?: Normalize;
+  /** The rules this observation checks (default: every rule of the property). */
+  rules?: string[];
+}
+
+/**
+ * Runs `op` on both sides (args per side, for snapshot ids) and throws a Divergence when the outcomes
+ * differ: both error with the same code, or both answer the same (after `normalize`). Returns both answers.
+ */
+export async function same<O extends OpName>(
+  pair: Pair,
+  op: O,
+  args: (side: "impl" | "ref") => OpArgs<O>,
+  opts: SameOptions = {},
+): Promise<{ ref: Outcome<unknown>; impl: Outcome<unknown> }> {
+  const normalize = opts.normalize ?? ((v: unknown) => v);
+  const ref = await pair.ref.call(op, args("ref"));
+  if ("error" in ref && ref.fault) throw new Error(`the reference failed on ${op}: ${ref.error.message}`);
+  pair.env.recorder?.record(op, wireJson(args("ref")) as Record<string, unknown>, ref);
+  const impl = await pair.impl.call(op, args("impl"));
+  if ("error" in impl && impl.fault) {
+    throw faultOf(pair.env, impl.error.code, `${op}: ${impl.error.code}: ${impl.error.message}`);
+  }
+  for (const r of opts.rules ?? []) pair.env.observed.add(r);
+  if ("error" in ref || "error" in impl) {
+    const rc = "error" in ref ? ref.error.code : "an answer";
+    const ic = "error" in impl ? impl.error.code : "an answer";
+    if (rc !== ic) {
+      throw new Divergence(
+        `${op} ${JSON.stringify(wireJson(args("impl")))}: expected ${rc}, got ${ic}${"error" in impl ? ` (${impl.error.message})` : ""}`,
+        opts.rules,
+        {
+          expected: "error" in ref ? ref.error.code : normalize(wireJson(ref.ok)),
+          actual: "error" in impl ? impl.error.code : normalize(wireJson(impl.ok)),
+        },
+      );
+    }
+    return { ref, impl };
+  }
+  const d = firstDifference(normalize(wireJson(ref.ok)), normalize(wireJson(impl.ok)));
+  if (d)
+    throw new Divergence(
+      `${op} ${JSON.stringify(wireJson(args("impl")))}: the answers differ at ${d.path}`,
+      opts.rules,
+      {
+        expected: d.expected,
+        actual: d.actual,
+        field: d.path,
+      },
+    );
+  return { ref, impl };
+}
+
+/** Binds the states two `same` answers name; an id naming two states is a Divergence, another id for an equal state a warning. */
+export function bindState(
+  p: Pair,
+  o: { ref: Outcome<unknown>; impl: Outcome<unknown> },
+  where: string,
+): void {
+  if (!("ok" in o.ref && "ok" in o.impl)) return;
+  const refId = (o.ref.ok as { snapshot: string }).snapshot;
+  const implId = (o.impl.ok as { snapshot: string }).snapshot;
+  const problem = p.snaps.bind(refId, implId, where);
+  if (!problem) return;
+  for (const r of problem.rules) p.env.observed.add(r);
+  if (problem.rules.includes("STO-SNAP-005")) {
+    p.env.warnings.set(problem.message, problem);
+    return;
+  }
+  throw new Divergence(problem.message, problem.rules, {
+    expected: problem.expected,
+    actual: problem.actual,
+  });
+}
+
+/** A state answer with its id replaced, for comparing the rest (ids are matched by bindState). */
+export const withoutSnapshot = (v: unknown) =>
+  v && typeof v === "object" && "snapshot" in v
+    ? { ...(v as object), snapshot: "(bound by observation)" }
+    : v;
+
+/** Runs `op` on both sides without comparing the answers (a preparatory step); a fault still ends the property. */
+export async function unchecked<O extends OpName>(
+  pair: Pair,
+  op: O,
+  args: OpArgs<O>,
+): Promise<{ ref: Outcome<unknown>; impl: Outcome<unknown> }> {
+  const ref = await pair.ref.call(op, args);
+  pair.env.recorder?.record(op, wireJson(args) as Record<string, unknown>, ref, { compare: false });
+  const impl = await pair.impl.call(op, args);
+  if ("error" in impl && impl.fault)
+    throw faultOf(pair.env, impl.error.code, `${op}: ${impl.error.code}: ${impl.error.message}`);
+  return { ref, impl };
+}
