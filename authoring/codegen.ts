@@ -8,6 +8,7 @@ import type { Catalog } from "../catalog/load.ts";
 import { REPO_ROOT } from "../catalog/paths.ts";
 
 export const ERRORS_MODULE = join(REPO_ROOT, "catalog/generated/errors.ts");
+export const CAPABILITIES_MODULE = join(REPO_ROOT, "catalog/generated/capabilities.ts");
 
 const list = (xs: readonly string[]) => xs.map((x) => `  ${JSON.stringify(x)},`).join("\n");
 
@@ -41,14 +42,46 @@ export type CheckStep = (typeof READER_CHECK_ORDER)[number];
 `;
 }
 
+export function capabilitiesModule(c: Catalog): string {
+  const names = c.capabilities.map((x) => x.name);
+  return `// GENERATED from spec/capabilities.yaml by \`asl-conform rules sync\`: do not edit (the gate checks it is fresh).
+// The capabilities an implementation claims, which are profile extensions, what each requires, and which
+// operations each brings.
+
+export const CAPABILITIES = [
+${list(names)}
+] as const;
+
+export type Capability = (typeof CAPABILITIES)[number];
+
+export const CAPABILITY_KIND: Readonly<Record<Capability, "core" | "extension">> = {
+${c.capabilities.map((x) => `  ${JSON.stringify(x.name)}: ${JSON.stringify(x.kind)},`).join("\n")}
+};
+
+export const CAPABILITY_REQUIRES: Readonly<Record<Capability, readonly Capability[]>> = {
+${c.capabilities.map((x) => `  ${JSON.stringify(x.name)}: [${x.requires.map((r) => JSON.stringify(r)).join(", ")}],`).join("\n")}
+};
+
+export const CAPABILITY_OPERATIONS: Readonly<Record<Capability, readonly string[]>> = {
+${c.capabilities.map((x) => `  ${JSON.stringify(x.name)}: [${x.operations.map((r) => JSON.stringify(r)).join(", ")}],`).join("\n")}
+};
+`;
+}
+
 /** Writes the generated modules; returns the ones whose text changed (or would, with write = false). */
 export function syncGenerated(c: Catalog, write: boolean): string[] {
-  const want = errorsModule(c);
-  let have = "";
-  try {
-    have = readFileSync(ERRORS_MODULE, "utf8");
-  } catch {}
-  if (have === want) return [];
-  if (write) writeFileSync(ERRORS_MODULE, want);
-  return ["catalog/generated/errors.ts"];
+  const changed: string[] = [];
+  for (const [file, want] of [
+    [ERRORS_MODULE, errorsModule(c)],
+    [CAPABILITIES_MODULE, capabilitiesModule(c)],
+  ] as const) {
+    let have = "";
+    try {
+      have = readFileSync(file, "utf8");
+    } catch {}
+    if (have === want) continue;
+    if (write) writeFileSync(file, want);
+    changed.push(file.slice(REPO_ROOT.length + 1));
+  }
+  return changed;
 }

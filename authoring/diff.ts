@@ -52,7 +52,7 @@ export function diffTrees(
   newRoot: string,
   reports: { file: string; report: Report }[] = [],
 ): SpecDiff {
-  const before: Catalog = loadCatalog(join(baseRoot, "spec"));
+  const before: Catalog = loadCatalog(join(baseRoot, "spec"), { olderRelease: true });
   const after: Catalog = loadCatalog(join(newRoot, "spec"));
   const old = new Map(before.rules.map((r) => [r.id, r]));
   const now = new Map(after.rules.map((r) => [r.id, r]));

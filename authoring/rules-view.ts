@@ -17,6 +17,8 @@ export function rulesJson(c: Catalog): object[] {
     level: r.level,
     source: { doc: r.source.doc, section: r.source.section, quote: r.source.quote },
     capability: r.capability,
+    basis: r.basis,
+    ...(r.applies_with ? { applies_with: r.applies_with } : {}),
     statement: r.statement,
     decisions: r.decisions ?? [],
     checks: r.checks,
@@ -32,10 +34,11 @@ export function rulesTable(c: Catalog): string {
     r.level,
     `${r.source.doc} §${r.source.section}`,
     r.capability,
-    String(r.checks.length),
+    r.basis ?? "",
+    String(r.checks.filter((x) => !x.startsWith("test:")).length),
     r.retired ? "retired" : "",
   ]);
-  const head = ["id", "level", "source", "capability", "checks", ""];
+  const head = ["id", "level", "source", "capability", "basis", "suite checks", ""];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
     cells
@@ -43,12 +46,13 @@ export function rulesTable(c: Catalog): string {
       .join("  ")
       .trimEnd();
   const live = c.rules.filter((r) => !r.retired);
-  const unchecked = live.filter((r) => r.checks.length === 0).length;
+  const onlyTests = live.filter((r) => !r.checks.some((x) => !x.startsWith("test:")));
+  const basis = (b: string) => live.filter((r) => r.basis === b).length;
   return [
     line(head),
     ...rows.map(line),
     "",
-    `${c.rules.length} rules (${live.length} live), ${unchecked} without a check; ${c.errors.length} error codes; ${c.decisions.length} decisions; ${c.informative.length} statements judged informative.`,
+    `${c.rules.length} rules (${live.length} live: ${basis("draft")} stated by a draft, ${basis("implied")} implied, ${basis("profile")} profile decisions); ${onlyTests.length} without a check of the suite${onlyTests.length ? ` (${onlyTests.map((r) => r.id).join(", ")}: only the project's own tests, so \`run\` reports them "not verified")` : ""}; ${c.capabilities.length} capabilities; ${c.errors.length} error codes; ${c.decisions.length} decisions; ${c.informative.length} statements judged informative.`,
   ].join("\n");
 }
 
@@ -69,18 +73,28 @@ export function rulesMarkdown(c: Catalog): string {
     out.push(
       `## ${doc}`,
       "",
-      "| id | level | § | capability | statement | decisions | checks |",
-      "|---|---|---|---|---|---|---|",
+      "| id | level | § | capability | basis | statement | decisions | suite checks |",
+      "|---|---|---|---|---|---|---|---|",
     );
     for (const r of rules) {
       const id = r.retired ? `~~${r.id}~~ (retired)` : r.id;
       out.push(
-        `| ${id} | ${r.level} | ${md(r.source.section)} | ${r.capability} | ${md(r.statement)} | ${(r.decisions ?? []).join(", ")} | ${r.checks.length} |`,
+        `| ${id} | ${r.level} | ${md(r.source.section)} | ${r.capability}${r.applies_with ? ` (with ${r.applies_with.join(" or ")})` : ""} | ${r.basis ?? ""} | ${md(r.statement)} | ${(r.decisions ?? []).join(", ")} | ${r.checks.filter((x) => !x.startsWith("test:")).length} |`,
       );
     }
     out.push("");
   }
-  out.push("## Error codes", "", "| code | stage | rules | description |", "|---|---|---|---|");
+  out.push(
+    "## Capabilities",
+    "",
+    "| capability | kind | operations | requires | decisions |",
+    "|---|---|---|---|---|",
+  );
+  for (const x of c.capabilities)
+    out.push(
+      `| ${x.name} | ${x.kind} | ${x.operations.join(", ")} | ${x.requires.join(", ")} | ${(x.decisions ?? []).join(", ")} |`,
+    );
+  out.push("", "## Error codes", "", "| code | stage | rules | description |", "|---|---|---|---|");
   for (const e of c.errors)
     out.push(`| ${e.code} | ${e.stage} | ${e.rules.join(", ")} | ${md(e.description)} |`);
   out.push("", "## Reader check order (DEC-027)", "", "| # | step | code | what |", "|---|---|---|---|");

@@ -2,7 +2,7 @@
 // (ajv, draft 2020-12), then lints what a schema cannot say (ids unique, every reference resolves, rule
 // prefixes match their document). It collects every problem before failing, and each names the file and
 // the path inside it, so a broken spec file is fixed in one pass.
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
@@ -15,11 +15,23 @@ export { CAPABILITIES, type Capability, REPO_ROOT, SPEC_DIR };
 export type Level = "MUST" | "MUST NOT" | "SHOULD" | "SHOULD NOT" | "MAY";
 export type DocId = "ASL/INDEXES/1" | "ASL-STORE-INDEX" | "ENC-ASL-TGK-INDEX";
 
+export interface CapabilityEntry {
+  name: Capability;
+  kind: "core" | "extension";
+  document?: DocId;
+  decisions?: string[];
+  operations: string[];
+  requires: Capability[];
+  description: string;
+}
+
 export interface Rule {
   id: string;
   level: Level;
   source: { doc: DocId; section: string; quote: string };
   capability: Capability;
+  /** The rule applies only when at least one of these is claimed too. */
+  applies_with?: Capability[];
   statement: string;
   decisions?: string[];
   /** Where the rule comes from: stated by a draft, implied by the drafts, or a profile decision. */
@@ -66,6 +78,7 @@ export interface InformativeStatement {
 }
 
 export interface Catalog {
+  capabilities: CapabilityEntry[];
   rules: Rule[];
   errors: ErrorEntry[];
   checkOrder: CheckStep[];
@@ -209,8 +222,11 @@ interface RuleFile {
   rules: Omit<Rule, "file">[];
 }
 
-/** Loads and checks the whole spec directory; throws SpecError listing every problem found. */
-export function loadCatalog(specDir = SPEC_DIR): Catalog {
+/**
+ * Loads and checks the whole spec directory; throws SpecError listing every problem found. `olderRelease`
+ * reads a spec tree from before spec/capabilities.yaml existed (the base a `diff` compares against).
+ */
+export function loadCatalog(specDir = SPEC_DIR, opts: { olderRelease?: boolean } = {}): Catalog {
   const problems: SpecProblem[] = [];
   const rules: Rule[] = [];
   const ruleDir = join(specDir, "rules");
@@ -263,6 +279,18 @@ export function loadCatalog(specDir = SPEC_DIR): Catalog {
     problems,
     specDir,
   );
+  // A spec tree from before capabilities.yaml existed (an older release a `diff` reads) has none: its
+  // capability names are then not linted.
+  const capabilitiesPath = join(specDir, "capabilities.yaml");
+  const capabilitiesFile =
+    existsSync(capabilitiesPath) || !opts.olderRelease
+      ? readValidated<{ capabilities: CapabilityEntry[] }>(
+          capabilitiesPath,
+          "capabilities.schema.json",
+          problems,
+          specDir,
+        )
+      : undefined;
   const informativeFile = readValidated<{ statements: InformativeStatement[] }>(
     join(specDir, "informative.yaml"),
     "informative.schema.json",
@@ -271,6 +299,7 @@ export function loadCatalog(specDir = SPEC_DIR): Catalog {
   );
 
   const catalog: Catalog = {
+    capabilities: capabilitiesFile?.capabilities ?? [],
     rules,
     errors: errorsFile?.codes ?? [],
     checkOrder: errorsFile?.reader_check_order ?? [],
@@ -304,6 +333,27 @@ export function lintCatalog(c: Catalog, specDir = SPEC_DIR): SpecProblem[] {
       });
     ruleIds.set(r.id, r);
   }
+  const caps = new Set<string>(c.capabilities.map((x) => x.name));
+  const capFile = rel("capabilities.yaml");
+  c.capabilities.forEach((x, i) => {
+    x.requires.forEach((r, j) => {
+      if (!caps.has(r))
+        problems.push({
+          file: capFile,
+          path: `/capabilities/${i}/requires/${j}`,
+          message: `${x.name} requires ${r}, which is not a capability`,
+        });
+    });
+  });
+  if (c.capabilities.length > 0)
+    for (const r of c.rules)
+      for (const cap of [r.capability, ...(r.applies_with ?? [])])
+        if (!caps.has(cap))
+          problems.push({
+            file: r.file,
+            path: `/rules/${r.id}/capability`,
+            message: `rule ${r.id} names capability ${cap}, which spec/capabilities.yaml does not list`,
+          });
   const decisionIds = new Set<string>();
   c.decisions.forEach((d, i) => {
     if (decisionIds.has(d.id))

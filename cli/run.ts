@@ -8,6 +8,7 @@ import type { Adapter, Capability } from "../adapters/interface.ts";
 import { PROFILE, PROTOCOL_VERSION } from "../adapters/interface.ts";
 import { AdapterStartError, ProcessAdapter } from "../adapters/process.ts";
 import { createReferenceImplementation } from "../adapters/reference/index.ts";
+import { claimProblems } from "../catalog/capabilities.ts";
 import { resolveCheckIds } from "../catalog/ledger.ts";
 import { CAPABILITIES, loadCatalog } from "../catalog/load.ts";
 import { TOOL_VERSION } from "../catalog/paths.ts";
@@ -207,6 +208,15 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       `the selection matches no check of the suite${flags.rules ? ` (--rules ${flags.rules})` : ""}${flags.capabilities ? ` (--capabilities ${flags.capabilities.join(",")})` : ""}`,
     );
   const adapter = await openAdapter(flags);
+  const claim = claimProblems(adapter.hello.capabilities);
+  if (claim.missing.length > 0) {
+    await adapter.close();
+    throw new CliError(
+      `the implementation's capabilities are inconsistent: ${claim.missing.join("; ")} (spec/capabilities.yaml, spec/protocol.md section 5): claim what is missing too, or leave out what needs it`,
+    );
+  }
+  if (claim.unknown.length > 0 && !flags.quiet)
+    await out(`note: ignoring capabilities this version does not know: ${claim.unknown.join(", ")}`);
   const reference = new InProcessAdapter(createReferenceImplementation());
   const started = performance.now();
   const progress = new Progress(!flags.quiet && process.stdout.isTTY === true && !process.env.CI);

@@ -71,6 +71,8 @@ export interface RuleVerdict {
   level: Level;
   capability: Capability;
   basis?: string;
+  /** The decisions a profile rule rests on (spec/decisions.yaml): where its expected values come from. */
+  decisions?: string[];
   verdict: RuleVerdictValue;
   /** Why a rule is skip or not-verified. */
   reason?: string;
@@ -109,7 +111,7 @@ export interface Judgement {
 
 export interface JudgeInput {
   observations: CheckObservation[];
-  rules: Pick<Rule, "id" | "level" | "capability" | "retired" | "basis">[];
+  rules: Pick<Rule, "id" | "level" | "capability" | "retired" | "basis" | "applies_with" | "decisions">[];
   claimed: readonly Capability[];
   /** The run took part of the suite: rules none of its checks name are skipped, not "not verified". */
   narrowed: boolean;
@@ -126,12 +128,24 @@ const expectationOf = (e: ExpectationEntry | undefined) =>
 
 export function judge(input: JudgeInput): Judgement {
   const exp = new ExpectationMatcher(input.expectations ?? []);
-  const levelOf = new Map(input.rules.map((r) => [r.id, r.level]));
-  const fails = (rule: string) => {
-    const l = levelOf.get(rule);
-    return l !== undefined && (MUST.has(l) || (input.strict === true && SHOULD.has(l)));
-  };
   const claimed = new Set(input.claimed);
+  const byId = new Map(input.rules.map((r) => [r.id, r]));
+  /** Why a rule does not apply to this implementation, if it does not. */
+  const notApplicable = (rule: JudgeInput["rules"][number]): string | undefined => {
+    if (!claimed.has(rule.capability)) return `capability ${rule.capability} not claimed`;
+    if (rule.applies_with && !rule.applies_with.some((c) => claimed.has(c)))
+      return `applies only with ${rule.applies_with.join(" or ")}, not claimed`;
+    return undefined;
+  };
+  /** A finding on this rule fails the check: it applies, and its level is MUST (or SHOULD under --strict). */
+  const fails = (id: string) => {
+    const r = byId.get(id);
+    return (
+      r !== undefined &&
+      notApplicable(r) === undefined &&
+      (MUST.has(r.level) || (input.strict === true && SHOULD.has(r.level)))
+    );
+  };
 
   const checks: CheckRecord[] = input.observations.map((o) => {
     if (!o.ran) return { ...o, verdict: "skip" };
@@ -162,6 +176,7 @@ export function judge(input: JudgeInput): Judgement {
         level: rule.level,
         capability: rule.capability,
         ...(rule.basis ? { basis: rule.basis } : {}),
+        ...(rule.decisions?.length ? { decisions: rule.decisions } : {}),
       };
       const mine = ran.filter(
         (c) => c.rules.includes(rule.id) || c.findings.some((f) => f.rules.includes(rule.id)),
@@ -173,8 +188,8 @@ export function judge(input: JudgeInput): Judgement {
         checks: mine.map((c) => c.id),
         failing: [...new Set(findings.map((f) => f.check))],
       };
-      if (!claimed.has(rule.capability))
-        return { ...base, ...tally, verdict: "skip", reason: `capability ${rule.capability} not claimed` };
+      const na = notApplicable(rule);
+      if (na) return { ...base, ...tally, verdict: "skip", reason: na };
       if (input.narrowed && !named.has(rule.id))
         return { ...base, ...tally, verdict: "skip", reason: "not selected in this run" };
       if (findings.length > 0) {
@@ -182,7 +197,13 @@ export function judge(input: JudgeInput): Judgement {
         const covering = findings.map((f) => exp.covers(f.check, rule.id));
         if (covering.every((e) => e !== undefined))
           return { ...base, ...tally, first, verdict: "xfail", expectation: expectationOf(covering[0])! };
-        return { ...base, ...tally, first, verdict: fails(rule.id) ? "fail" : "warn" };
+        return {
+          ...base,
+          ...tally,
+          first,
+          verdict:
+            MUST.has(rule.level) || (input.strict === true && SHOULD.has(rule.level)) ? "fail" : "warn",
+        };
       }
       if (mine.some((c) => !c.fault && c.observed.includes(rule.id))) {
         const listed = exp.rule(rule.id);
@@ -195,7 +216,9 @@ export function judge(input: JudgeInput): Judgement {
       const needing = checks.filter((c) => !c.ran && c.rules.includes(rule.id));
       const reason =
         mine.length > 0
-          ? "its checks ran but stopped before reaching it"
+          ? mine.every((c) => c.complete)
+            ? "its checks ran to their end without observing it (a gap in the suite)"
+            : "its checks ran but stopped before reaching it"
           : needing.length > 0
             ? `its checks need capabilities not claimed: ${[...new Set(needing.flatMap((c) => c.capabilities.filter((x) => !claimed.has(x))))].sort().join(", ")}`
             : "no check of the suite reaches it";
@@ -232,14 +255,28 @@ export function judge(input: JudgeInput): Judgement {
 }
 
 /** The headline a person reads first: the verdict, with what it leaves unverified and warned about. */
-export function headline(j: Pick<Judgement, "outcome" | "not_verified" | "warnings" | "counts">): string {
+export function headline(
+  j: Pick<Judgement, "outcome" | "not_verified" | "warnings" | "counts" | "rules">,
+): string {
   const parts: string[] = [];
   if (j.outcome === "conforms") parts.push("conforms");
-  else if (j.outcome === "inconclusive")
+  else if (j.outcome === "does-not-conform") {
+    const failing = j.rules.filter((r) => r.verdict === "fail").map((r) => r.id);
+    const stale = j.rules.filter((r) => r.verdict === "xpass").length + j.counts.xpass;
+    const why = [
+      failing.length
+        ? `${failing.length} rule${failing.length === 1 ? "" : "s"} failed (${failing.slice(0, 8).join(", ")}${failing.length > 8 ? ", …" : ""})`
+        : "",
+      stale
+        ? `${stale} expected failure${stale === 1 ? "" : "s"} now pass (XPASS: remove them from the expectations)`
+        : "",
+    ].filter(Boolean);
+    parts.push(`does not conform: ${why.join("; ")}`);
+  }
+  if (j.outcome === "inconclusive")
     parts.push(
       `inconclusive: ${j.counts.errored} check${j.counts.errored === 1 ? "" : "s"} interrupted by faults of the implementation, no rule failed`,
     );
-  else parts.push("does not conform");
   if (j.not_verified.length > 0)
     parts.push(
       `${j.not_verified.length} MUST rule${j.not_verified.length === 1 ? "" : "s"} not verified: ${j.not_verified.join(", ")}`,
@@ -258,5 +295,5 @@ export function summaryLine(c: Counts): string {
   if (c.errored) parts.push(`${c.errored} errored`);
   if (c.xfail) parts.push(`${c.xfail} expected failures`);
   if (c.xpass) parts.push(`${c.xpass} unexpectedly passed`);
-  return `${parts.join(", ")} (${total} checks)`;
+  return `${parts.join(", ")} (${total} check${total === 1 ? "" : "s"})`;
 }

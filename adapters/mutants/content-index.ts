@@ -131,7 +131,7 @@ const digestIgnoresTombstone = defineMutant(
     id: "ci-digest-ignores-tombstone",
     description: "the state digest is not updated when a tombstone hides a visible key",
     rules: ["STO-DIG-001"],
-    capabilities: [...caps],
+    capabilities: [...caps, "state-digest"],
   },
   ({ ref, onReset }) => {
     /** (position of the tombstone, entry hash it failed to subtract), on the current line. */
@@ -177,8 +177,8 @@ const retiredStillReadable = defineMutant(
   {
     id: "ci-retired-still-readable",
     description: "a retired snapshot can still be read and installed: reads never check the retired mark",
-    rules: ["STO-CUR-005"],
-    capabilities: [...caps],
+    rules: ["STO-RET-001", "STO-CUR-005"],
+    capabilities: [...caps, "snapshot-retire"],
   },
   ({ ref, onReset }) => {
     const retired = new Set<string>();

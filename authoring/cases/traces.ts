@@ -8,8 +8,10 @@
 import type { OpName } from "../../adapters/interface.ts";
 import { createReferenceParts } from "../../adapters/reference/index.ts";
 import { argsFromWire } from "../../adapters/wire.ts";
+import { observationRules } from "../../harness/observations.ts";
 import { TRACE_SCHEMA, type Trace } from "../../harness/traces/form.ts";
 import { StepRecorder } from "../../harness/traces/record.ts";
+import { DERIVED_ID_RULES, ID_RULES } from "../../harness/traces/snapshots.ts";
 import { sha256, toHex } from "../../reference/common/hash.ts";
 import type { SnapshotInfo } from "../../reference/content-index/index.ts";
 
@@ -54,7 +56,12 @@ class Recorder {
     return this.rec.steps;
   }
 
-  async do(op: OpName, args: Record<string, unknown>, free?: string[]): Promise<unknown> {
+  /** Runs one request on the reference and records it with the rules its answer observes (harness/observations.ts). */
+  async do(
+    op: OpName,
+    args: Record<string, unknown>,
+    opts: { free?: string[]; needs?: string[] } = {},
+  ): Promise<unknown> {
     let outcome: { ok: unknown } | { error: { code: string; message: string } };
     try {
       outcome = { ok: await this.parts.implementation.handle(op, argsFromWire(op, args) as never) };
@@ -63,8 +70,14 @@ class Recorder {
       if (typeof code !== "string") throw e;
       outcome = { error: { code, message: String((e as { message?: unknown }).message ?? "") } };
     }
-    this.rec.record(op, args, outcome, free ? { free } : {});
+    const rules = observationRules(op, args, "error" in outcome ? outcome.error.code : undefined);
+    this.rec.record(op, args, outcome, { ...opts, ...(rules ? { rules } : {}) });
     return "ok" in outcome ? outcome.ok : undefined;
+  }
+
+  /** The state digest, an extension (state-digest): a read the replay skips for an implementation that does not claim it. */
+  digest(at?: At) {
+    return this.do("ci.digest", { at: at ?? null }, { needs: ["state-digest"] });
   }
 
   put(key: string, location: WireLocation, typeTag?: number) {
@@ -74,10 +87,11 @@ class Recorder {
     return this.do("ci.lookup", { key, at: at ?? null });
   }
   storePut(bytes: string, typeTag?: number) {
-    return this.do("store.put", { bytes, type_tag: typeTag ?? null, structure: null }, [
-      "artifact_id",
-      "location",
-    ]);
+    return this.do(
+      "store.put",
+      { bytes, type_tag: typeTag ?? null, structure: null },
+      { free: ["artifact_id", "location"] },
+    );
   }
   get(key: string, at?: At) {
     return this.do("store.get", { key, at: at ?? null });
@@ -110,7 +124,7 @@ class Recorder {
       if (s.retired) continue;
       const last = s.onCurrentLine ? tail : s.position;
       for (let p = s.position; p <= last; p++) {
-        await this.do("ci.digest", { at: this.at(s, p) });
+        await this.digest(this.at(s, p));
         for (const key of keys) await this.lookup(key, this.at(s, p));
       }
     }
@@ -125,7 +139,8 @@ type Scenario = {
   id: string;
   title: string;
   target: "content-index" | "store";
-  rules: string[];
+  /** Extensions whose operations change state in the trace (the whole trace needs them). */
+  extensions?: "snapshot-retire"[];
   run(r: Recorder): Promise<void>;
 };
 
@@ -134,7 +149,6 @@ const SCENARIOS: Scenario[] = [
     id: "ci-shadowing",
     title: "PUT, overwrite and lookup at every position: the newest entry of a key decides",
     target: "content-index",
-    rules: ["IDX-CI-001", "IDX-CI-002", "STO-CUR-002", "STO-CUR-004", "STO-LOG-003", "STO-DIG-001"],
     async run(r) {
       const [a, b] = [keyOf("shadow", 0), keyOf("shadow", 1)];
       await r.do("ci.current", {});
@@ -143,7 +157,7 @@ const SCENARIOS: Scenario[] = [
       await r.put(a, loc(1, 0, 10), 0);
       await r.put(a, loc(U64_MAX, U64_MAX, U64_MAX), 0xffffffff);
       await r.do("ci.current", {});
-      await r.do("ci.digest", { at: null });
+      await r.digest();
       await r.everywhere([a, b]);
     },
   },
@@ -151,16 +165,15 @@ const SCENARIOS: Scenario[] = [
     id: "ci-tombstone-unknown",
     title: "A tombstone of a key never put takes a position and changes no answer and no digest",
     target: "content-index",
-    rules: ["IDX-CI-005", "IDX-CI-007", "STO-LOG-003", "STO-DIG-001"],
     async run(r) {
       const [a, ghost] = [keyOf("ghost", 0), keyOf("ghost", 1)];
       await r.do("ci.current", {});
       await r.do("ci.tombstone", { key: ghost });
-      await r.do("ci.digest", { at: null });
+      await r.digest();
       await r.put(a, loc(0, 0, 3));
-      await r.do("ci.digest", { at: null });
+      await r.digest();
       await r.do("ci.tombstone", { key: ghost });
-      await r.do("ci.digest", { at: null });
+      await r.digest();
       await r.lookup(ghost);
       await r.do("ci.current", {});
       await r.everywhere([a, ghost]);
@@ -170,7 +183,6 @@ const SCENARIOS: Scenario[] = [
     id: "ci-put-after-tombstone",
     title: "A tombstone hides a key until a later PUT makes it visible again with the new location",
     target: "content-index",
-    rules: ["IDX-CI-005", "IDX-CI-006", "STO-CUR-001", "STO-CUR-004"],
     async run(r) {
       const [a, b] = [keyOf("revive", 0), keyOf("revive", 1)];
       await r.do("ci.current", {});
@@ -178,7 +190,7 @@ const SCENARIOS: Scenario[] = [
       await r.put(b, loc(0, 8, 8));
       await r.do("ci.tombstone", { key: a });
       await r.lookup(a);
-      await r.do("ci.digest", { at: null });
+      await r.digest();
       await r.put(a, loc(2, 0, 8));
       await r.lookup(a);
       await r.do("ci.tombstone", { key: a });
@@ -192,15 +204,6 @@ const SCENARIOS: Scenario[] = [
     title:
       "Install an older snapshot: a new line starts at its position; states of the old line are not retained",
     target: "content-index",
-    rules: [
-      "STO-SNAP-002",
-      "STO-SNAP-003",
-      "STO-SNAP-006",
-      "STO-SNAP-007",
-      "STO-LOG-002",
-      "STO-LOG-003",
-      "STO-CUR-005",
-    ],
     async run(r) {
       const k = [0, 1, 2].map((i) => keyOf("install", i));
       await r.do("ci.current", {});
@@ -225,9 +228,8 @@ const SCENARIOS: Scenario[] = [
   },
   {
     id: "ci-errors",
-    title: "Each content-index error code, in the case DEC-020 gives it",
+    title: "Each content-index error code of a state request, in the case DEC-020 gives it",
     target: "content-index",
-    rules: ["STO-CUR-005", "STO-SNAP-003"],
     async run(r) {
       const [a, b] = [keyOf("errors", 0), keyOf("errors", 1)];
       const genesis = await r.current();
@@ -238,18 +240,15 @@ const SCENARIOS: Scenario[] = [
       const unknown = keyOf("errors", 99);
       await r.lookup(a, { snapshot: unknown, position: "0" });
       await r.do("ci.install", { snapshot: unknown });
-      await r.do("ci.retire", { snapshot: unknown });
-      await r.do("ci.retire", { snapshot: genesis.snapshot });
       await r.lookup(a, r.at(s2, s2.position + 1));
-      await r.do("ci.digest", { at: r.at(s2, 2 ** 53 + 10) });
+      await r.digest(r.at(s2, 2 ** 53 + 10));
       await r.lookup(a, { ...r.at(s2), position: U64_MAX });
       await r.lookup(a, r.at(s2, s2.position - 1));
-      await r.do("ci.retire", { snapshot: s1.snapshot });
-      await r.lookup(a, r.at(s1));
       await r.do("ci.install", { snapshot: s1.snapshot });
-      await r.do("ci.retire", { snapshot: s1.snapshot });
+      await r.lookup(a, r.at(s2));
+      await r.lookup(a, r.at(s2, s2.position + 1));
+      await r.lookup(a, r.at(s1, s1.position + 1));
       await r.do("ci.install", { snapshot: s2.snapshot });
-      await r.do("ci.retire", { snapshot: s2.snapshot });
       await r.lookup(a, r.at(genesis, 1));
       await r.lookup(a, r.at(genesis, 0));
       // CI_INVALID_ARGUMENT: malformed keys, locations, tags, positions and ids.
@@ -267,10 +266,41 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    id: "ci-retire",
+    title:
+      "Retiring snapshots (the snapshot-retire extension): each error of DEC-020, and a retired state read, installed and made again",
+    target: "content-index",
+    extensions: ["snapshot-retire"],
+    async run(r) {
+      const [a, b] = [keyOf("retire", 0), keyOf("retire", 1)];
+      const genesis = await r.current();
+      await r.put(a, loc(0, 0, 4));
+      const s1 = await r.snapshot();
+      await r.put(b, loc(0, 4, 4));
+      const s2 = await r.snapshot();
+      await r.do("ci.retire", { snapshot: keyOf("retire", 99) });
+      await r.do("ci.retire", { snapshot: "zz" });
+      await r.do("ci.retire", { snapshot: genesis.snapshot });
+      await r.do("ci.retire", { snapshot: s1.snapshot });
+      await r.lookup(a, r.at(s1));
+      await r.digest(r.at(s1));
+      await r.do("ci.install", { snapshot: s1.snapshot });
+      await r.do("ci.retire", { snapshot: s1.snapshot });
+      await r.do("ci.install", { snapshot: s2.snapshot });
+      await r.do("ci.retire", { snapshot: s2.snapshot });
+      await r.do("ci.install", { snapshot: genesis.snapshot });
+      await r.do("ci.retire", { snapshot: s2.snapshot });
+      await r.lookup(a, r.at(s2));
+      await r.put(a, loc(0, 0, 4));
+      await r.snapshot();
+      await r.lookup(a, r.at(s1));
+      await r.everywhere([a, b]);
+    },
+  },
+  {
     id: "ci-snapshot-identity",
     title: "Equal states give equal SnapshotIDs however they were reached (DEC-018)",
     target: "content-index",
-    rules: ["STO-SNAP-001", "STO-SNAP-004", "STO-SNAP-005", "STO-DIG-001", "IDX-CI-004"],
     async run(r) {
       const [a, b] = [keyOf("ident", 0), keyOf("ident", 1)];
       await r.do("ci.current", {});
@@ -287,7 +317,7 @@ const SCENARIOS: Scenario[] = [
       await r.do("ci.install", { snapshot: genesis.id });
       await r.put(b, loc(0, 1, 1));
       await r.do("ci.tombstone", { key: b });
-      await r.do("ci.digest", { at: null });
+      await r.digest();
       await r.do("ci.snapshot", {});
     },
   },
@@ -295,7 +325,6 @@ const SCENARIOS: Scenario[] = [
     id: "store-put-get",
     title: "Store PUT appends only when the key is not visible; GET answers from the content index alone",
     target: "store",
-    rules: ["IDX-PUT-001", "IDX-GET-001", "IDX-GET-002", "IDX-CI-006", "STO-CUR-005"],
     async run(r) {
       const [x, y] = [utf8.encode("first artifact"), utf8.encode("second")];
       const b64 = (u: Uint8Array) => Buffer.from(u).toString("base64");
@@ -325,13 +354,17 @@ const SCENARIOS: Scenario[] = [
 ];
 
 const RANDOM_SEEDS = [1, 2, 3, 4];
+const RETIRE_SEEDS = [1, 2];
 
-/** A seeded mix of every operation, with lookups at random (valid and invalid) states. */
-async function randomTrace(seed: number): Promise<Trace> {
+/**
+ * A seeded mix of every operation, with lookups at random (valid and invalid) states. With `retire`, the
+ * mix also retires snapshots (the snapshot-retire extension), and the trace needs that capability.
+ */
+async function randomTrace(seed: number, retire: boolean): Promise<Trace> {
   const r = new Recorder(false);
   const rand = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const keys = Array.from({ length: 5 }, (_, i) => keyOf(`random-${seed}`, i));
+  const keys = Array.from({ length: 5 }, (_, i) => keyOf(`random-${retire ? "retire-" : ""}${seed}`, i));
   await r.do("ci.current", {});
   for (let i = 0; i < 60; i++) {
     const x = rand();
@@ -347,34 +380,29 @@ async function randomTrace(seed: number): Promise<Trace> {
     } else if (x < 0.73) {
       await r.do("ci.install", { snapshot: pick(snaps).id });
     } else if (x < 0.77) {
-      await r.do("ci.retire", { snapshot: pick(r.snapshots()).id });
+      if (retire) await r.do("ci.retire", { snapshot: pick(r.snapshots()).id });
+      else await r.lookup(pick(keys));
     } else if (x < 0.92) {
       const s = pick(r.snapshots());
       const p = s.position + Math.floor(rand() * 6) - 1;
       await r.lookup(pick(keys), r.at(s, Math.max(0, p)));
     } else {
-      await r.do("ci.digest", { at: null });
+      await r.digest();
     }
   }
   await r.everywhere(keys);
   r.close();
-  return {
-    schema: TRACE_SCHEMA,
-    id: `ci-random-${seed}`,
-    title: `Seeded random operations (seed ${seed}), then every key at every retained state`,
-    capabilities: ["content-index"],
-    rules: [
-      "STO-CUR-001",
-      "STO-CUR-003",
-      "STO-CUR-005",
-      "IDX-CI-003",
-      "IDX-CI-004",
-      "STO-LOG-001",
-      "STO-LOG-004",
-      "STO-DIG-001",
-    ],
-    steps: r.steps,
-  };
+  const id = retire ? `ci-random-retire-${seed}` : `ci-random-${seed}`;
+  const title = `Seeded random operations${retire ? " with retirement" : ""} (seed ${seed}), then every key at every retained state`;
+  return traceOf(id, title, retire ? ["content-index", "snapshot-retire"] : ["content-index"], r);
+}
+
+/** A trace's rules are those of its steps (each step names the rules its answer observes). */
+function traceOf(id: string, title: string, capabilities: string[], r: Recorder): Trace {
+  const rules = new Set(r.steps.flatMap((s) => s.rules ?? []));
+  if (r.steps.some((s) => s.expect && "ok" in s.expect && (s.expect.ok as { snapshot?: unknown })?.snapshot))
+    for (const x of [...ID_RULES, ...DERIVED_ID_RULES]) rules.add(x);
+  return { schema: TRACE_SCHEMA, id, title, capabilities, rules: [...rules].sort(), steps: r.steps };
 }
 
 /** Every trace, in a fixed order. */
@@ -387,16 +415,13 @@ export async function generateTraces(): Promise<Trace[]> {
     } finally {
       r.close();
     }
-    const capabilities = s.target === "store" ? ["store", "content-index"] : ["content-index"];
-    out.push({
-      schema: TRACE_SCHEMA,
-      id: s.id,
-      title: s.title,
-      capabilities,
-      rules: s.rules,
-      steps: r.steps,
-    });
+    const capabilities = [
+      ...(s.target === "store" ? ["store", "content-index"] : ["content-index"]),
+      ...(s.extensions ?? []),
+    ];
+    out.push(traceOf(s.id, s.title, capabilities, r));
   }
-  for (const seed of RANDOM_SEEDS) out.push(await randomTrace(seed));
+  for (const seed of RANDOM_SEEDS) out.push(await randomTrace(seed, false));
+  for (const seed of RETIRE_SEEDS) out.push(await randomTrace(seed, true));
   return out;
 }

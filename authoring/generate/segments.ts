@@ -17,6 +17,25 @@ import { validInputs, visibilitySet } from "../cases/segments/valid.ts";
 import { answerOf, canonicalJsonText, type GeneratedPart, jsonFile, manifestHeader } from "./canonical.ts";
 
 const DECODE_RULES = ["ATXI-LAY-001", "ATXI-DEC-001"];
+const KIND_CAPABILITY: Record<number, Capability> = { 1: "filter-bloom", 2: "filter-xor" };
+
+/**
+ * The filter kind whose contents a reader must look into to find a defect at `offset` (DEC-011: a reader
+ * checks the contents and completeness of the kinds it implements, and treats the others as unknown), or
+ * undefined when the defect is not inside a known filter. Framing is sound here (a later step failed).
+ */
+function filterKindAt(bytes: Uint8Array, offset: number): Capability | undefined {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const end = Number(v.getBigUint64(48, true));
+  for (let r = 64; r + 16 <= end; ) {
+    const size = Number(v.getBigUint64(r + 8, true));
+    const next = r + 16 + Math.ceil(size / 8) * 8;
+    if (offset >= r && offset < next && v.getUint16(r + 2, true) === 1)
+      return KIND_CAPABILITY[v.getUint16(r, true)];
+    r = next;
+  }
+  return undefined;
+}
 
 function wireQuery(q: QuerySpec): Query {
   if (q.op === "artifact") return { kind: "artifact", artifact_id: q.key, at: q.s };
@@ -69,7 +88,11 @@ export function segmentFiles(extra: ExtraCases = {}): GeneratedPart {
     const queries = c.queries.map(wireQuery);
     const expected = queries.length ? expectedAnswers([c.bytes], queries) : { answers: [] };
     const checks = [add(c.name, "decode", [...c.rules, ...DECODE_RULES], ["segment-decode"])];
-    if (encode)
+    if (encode) {
+      // Writing a filter needs its kind (DEC-011): the encode check needs the capability of each kind asked for.
+      const kinds = [
+        ...new Set((encode.filters ?? []).map((f) => KIND_CAPABILITY[f.kind === "bloom" ? 1 : 2]!)),
+      ];
       checks.push(
         add(
           c.name,
@@ -77,9 +100,10 @@ export function segmentFiles(extra: ExtraCases = {}): GeneratedPart {
           [...c.rules, "ATXI-ENC-001", "ATXI-INV-008", "ATXI-FLT-004"].filter(
             (r) => !r.startsWith("ATXI-DEC"),
           ),
-          ["segment-encode"],
+          ["segment-encode", ...kinds.sort()],
         ),
       );
+    }
     if (queries.length)
       checks.push(
         add(
@@ -123,7 +147,19 @@ export function segmentFiles(extra: ExtraCases = {}): GeneratedPart {
       derived_from: c.derivedFrom,
       mutations: c.mutations,
       expected_error: c.expected,
-      checks: [add(c.name, "reject", [...c.rules, "ATXI-DEC-001"], ["segment-decode"])],
+      checks: [
+        add(
+          c.name,
+          "reject",
+          [...c.rules, "ATXI-DEC-001"],
+          [
+            "segment-decode",
+            ...(["filter-contents", "filter-completeness"].includes(c.expected.step)
+              ? [filterKindAt(c.bytes, c.expected.offset)].filter((k): k is Capability => k !== undefined)
+              : []),
+          ],
+        ),
+      ],
     });
   }
   const notes = Object.fromEntries(

@@ -32,12 +32,17 @@ const RULES = [
   "STO-SNAP-006",
   "STO-SNAP-007",
   "STO-DIG-001",
+  "STO-RET-001",
 ];
 
-/** The content-index commands, each observation naming `rules`. */
-export function ciCommands(rules: string[]): fc.Arbitrary<Cmd>[] {
-  const { snapshot, install } = stateCommands({ snapshot: rules, install: rules });
-  return [
+/**
+ * The content-index commands: the core operations always, the digest and retirement only when the
+ * implementation claims those extensions (state-digest, snapshot-retire), so a core implementation is
+ * never asked for an operation it need not have.
+ */
+export function ciCommands(claimed: ReadonlySet<string>): fc.Arbitrary<Cmd>[] {
+  const { snapshot, install } = stateCommands();
+  const all: (fc.Arbitrary<Cmd> | undefined)[] = [
     fc
       .record({
         key: fc.constantFrom(...KEYS),
@@ -49,16 +54,11 @@ export function ciCommands(rules: string[]): fc.Arbitrary<Cmd>[] {
       .map(({ key, b, o, l, tag }) =>
         command(
           async (p) =>
-            void (await same(
-              p,
-              "ci.put",
-              () => ({
-                key,
-                location: { block_id: String(b), offset: String(o), length: String(l) },
-                type_tag: tag,
-              }),
-              { rules },
-            )),
+            void (await same(p, "ci.put", () => ({
+              key,
+              location: { block_id: String(b), offset: String(o), length: String(l) },
+              type_tag: tag,
+            }))),
           `put(${key.slice(0, 4)}, ${b}/${o}/${l}, ${tag})`,
         ),
       ),
@@ -66,7 +66,7 @@ export function ciCommands(rules: string[]): fc.Arbitrary<Cmd>[] {
       .constantFrom(...KEYS)
       .map((key) =>
         command(
-          async (p) => void (await same(p, "ci.tombstone", () => ({ key }), { rules })),
+          async (p) => void (await same(p, "ci.tombstone", () => ({ key }))),
           `tombstone(${key.slice(0, 4)})`,
         ),
       ),
@@ -74,38 +74,39 @@ export function ciCommands(rules: string[]): fc.Arbitrary<Cmd>[] {
       .record({ key: fc.constantFrom(...KEYS), at: atArb })
       .map(({ key, at }) =>
         command(
-          async (p) => void (await same(p, "ci.lookup", (s) => ({ key, at: atFor(p, at, s) }), { rules })),
+          async (p) => void (await same(p, "ci.lookup", (s) => ({ key, at: atFor(p, at, s) }))),
           `lookup(${key.slice(0, 4)}, ${JSON.stringify(at)})`,
         ),
       ),
-    atArb.map((at) =>
-      command(
-        async (p) => void (await same(p, "ci.digest", (s) => ({ at: atFor(p, at, s) }), { rules })),
-        `digest(${JSON.stringify(at)})`,
-      ),
-    ),
+    claimed.has("state-digest")
+      ? atArb.map((at) =>
+          command(
+            async (p) => void (await same(p, "ci.digest", (s) => ({ at: atFor(p, at, s) }))),
+            `digest(${JSON.stringify(at)})`,
+          ),
+        )
+      : undefined,
     snapshot,
     fc.constant(
       command(
         async (p) =>
-          bindState(
-            p,
-            await same(p, "ci.current", () => ({}), { normalize: withoutSnapshot, rules }),
-            "ci.current",
-          ),
+          bindState(p, await same(p, "ci.current", () => ({}), { normalize: withoutSnapshot }), "ci.current"),
         "current()",
       ),
     ),
     install,
-    fc
-      .nat(8)
-      .map((i) =>
-        command(
-          async (p) => void (await same(p, "ci.retire", (s) => ({ snapshot: snapFor(p, i, s) }), { rules })),
-          `retire(#${i})`,
-        ),
-      ),
+    claimed.has("snapshot-retire")
+      ? fc
+          .nat(8)
+          .map((i) =>
+            command(
+              async (p) => void (await same(p, "ci.retire", (s) => ({ snapshot: snapFor(p, i, s) }))),
+              `retire(#${i})`,
+            ),
+          )
+      : undefined,
   ];
+  return all.filter((c) => c !== undefined);
 }
 
 export const contentIndexModel: PropertySpec = {
@@ -114,5 +115,5 @@ export const contentIndexModel: PropertySpec = {
     "content index: random puts, tombstones, lookups at retained states, snapshots, installs and retires agree with the reference",
   rules: RULES,
   capabilities: ["content-index"],
-  property: modelProperty(ciCommands(RULES), 40),
+  property: modelProperty((env) => ciCommands(env.claimed), 40),
 };

@@ -45,7 +45,7 @@ export const dagProperty: PropertySpec = {
       fc.option(fc.nat(7), { nil: undefined }),
       async (nodes, tomb) => {
         const p = newPair(ctx.adapter, ctx.reference, env);
-        const opts = { rules: RULES };
+        const opts = {};
         const sids: string[] = [];
         const registered: DagNode[] = [];
         const storedKeys: string[] = [];

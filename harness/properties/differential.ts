@@ -3,9 +3,10 @@
 // checks, so a divergence fails those rules only. SnapshotIDs are bound by observation (SnapshotBinding):
 // the implementation's ids are its own, and the reference's id names the state.
 import type { Adapter, OpArgs, OpName, Outcome } from "../../adapters/interface.ts";
+import { observationRules, WRITE_OPS } from "../observations.ts";
 import { firstDifference, wireJson } from "../observe.ts";
 import type { StepRecorder } from "../traces/record.ts";
-import { type BindingProblem, SnapshotBinding } from "../traces/snapshots.ts";
+import { type BindingProblem, DERIVED_ID_RULES, ID_RULES, SnapshotBinding } from "../traces/snapshots.ts";
 
 /** A failure of a differential run: carries what a report shows, and the rules the observation checks. */
 export class Divergence extends Error {
@@ -38,6 +39,10 @@ export function faultOf(env: PropertyEnv, code: string, message: string): Proper
 
 /** What every run of one property shares: the rules it observed, the first fault, the SHOULD findings. */
 export interface PropertyEnv {
+  /** The property's declared rules: an observation names only rules among these. */
+  declared: readonly string[];
+  /** The capabilities the implementation claims (a property leaves out extensions it did not claim). */
+  claimed: ReadonlySet<string>;
   observed: Set<string>;
   fault?: PropertyFault;
   /** Findings on SHOULD rules (another SnapshotID for an equal state): reported, never shrunk. */
@@ -51,10 +56,28 @@ export interface Pair {
   ref: Adapter;
   snaps: SnapshotBinding;
   env: PropertyEnv;
+  /**
+   * The rules of the writes this run made so far: a later divergence is explained by them as well as by the
+   * read that shows it (after shrinking, every write left in the counterexample is needed to fail).
+   */
+  history: Set<string>;
 }
 
 export function newPair(impl: Adapter, ref: Adapter, env: PropertyEnv): Pair {
-  return { impl, ref, snaps: new SnapshotBinding(), env };
+  return { impl, ref, snaps: new SnapshotBinding(), env, history: new Set() };
+}
+
+/** The rules one observation of `op` checks, among the property's declared rules (all of them when none is named). */
+function rulesOf(
+  pair: Pair,
+  op: string,
+  args: unknown,
+  error: string | undefined,
+  explicit?: string[],
+): string[] {
+  const declared = new Set(pair.env.declared);
+  const own = (explicit ?? observationRules(op, args, error) ?? []).filter((r) => declared.has(r));
+  return own.length > 0 ? own : [...pair.env.declared];
 }
 
 type Normalize = (v: unknown) => unknown;
@@ -80,24 +103,29 @@ export async function same<O extends OpName>(
   const ref = await pair.ref.call(op, args("ref"));
   if ("error" in ref && ref.fault) throw new Error(`the reference failed on ${op}: ${ref.error.message}`);
   pair.env.recorder?.record(op, wireJson(args("ref")) as Record<string, unknown>, ref);
+  const own = rulesOf(pair, op, args("ref"), "error" in ref ? ref.error.code : undefined, opts.rules);
+  const rules = [
+    ...new Set([...own, ...[...pair.history].filter((r) => pair.env.declared.includes(r))]),
+  ].sort();
   const impl = await pair.impl.call(op, args("impl"));
   if ("error" in impl && impl.fault) {
     throw faultOf(pair.env, impl.error.code, `${op}: ${impl.error.code}: ${impl.error.message}`);
   }
-  for (const r of opts.rules ?? []) pair.env.observed.add(r);
+  for (const r of own) pair.env.observed.add(r);
   if ("error" in ref || "error" in impl) {
     const rc = "error" in ref ? ref.error.code : "an answer";
     const ic = "error" in impl ? impl.error.code : "an answer";
     if (rc !== ic) {
       throw new Divergence(
         `${op} ${JSON.stringify(wireJson(args("impl")))}: expected ${rc}, got ${ic}${"error" in impl ? ` (${impl.error.message})` : ""}`,
-        opts.rules,
+        rules,
         {
           expected: "error" in ref ? ref.error.code : normalize(wireJson(ref.ok)),
           actual: "error" in impl ? impl.error.code : normalize(wireJson(impl.ok)),
         },
       );
     }
+    if (WRITE_OPS.has(op)) for (const r of own) pair.history.add(r);
     return { ref, impl };
   }
   const d = firstDifference(normalize(wireJson(ref.ok)), normalize(wireJson(impl.ok)));
@@ -124,6 +152,7 @@ export function bindState(
   const refId = (o.ref.ok as { snapshot: string }).snapshot;
   const implId = (o.impl.ok as { snapshot: string }).snapshot;
   const problem = p.snaps.bind(refId, implId, where);
+  for (const r of [...ID_RULES, ...DERIVED_ID_RULES]) if (p.env.declared.includes(r)) p.env.observed.add(r);
   if (!problem) return;
   for (const r of problem.rules) p.env.observed.add(r);
   if (problem.rules.includes("STO-SNAP-005")) {

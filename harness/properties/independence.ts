@@ -16,8 +16,8 @@ export const independence: PropertySpec = {
   rules: RULES,
   capabilities: ["content-index", "structural-index", "materialization-cache"],
   property: modelProperty(
-    [
-      ...ciCommands(RULES),
+    (env) => [
+      ...ciCommands(env.claimed),
       fc.constantFrom(...LITERALS).map((hex) =>
         command(
           async (p) =>

@@ -15,6 +15,7 @@ import { segmentProperties } from "./segments.ts";
 import { shardingInvisible } from "./sharding.ts";
 import type { PropertySpec } from "./spec.ts";
 import { storeModel } from "./store.ts";
+import { structuralIndexProperty } from "./structural-index.ts";
 
 export const PROPERTIES: readonly PropertySpec[] = [
   contentIndexModel,
@@ -24,11 +25,17 @@ export const PROPERTIES: readonly PropertySpec[] = [
   shardingInvisible,
   filtersProperty,
   edgesAndShards,
+  structuralIndexProperty,
   dagProperty,
 ];
 
 async function runProperty(spec: PropertySpec, ctx: CheckContext): Promise<CheckOutcome> {
-  const env: PropertyEnv = { observed: new Set(), warnings: new Map() };
+  const env: PropertyEnv = {
+    declared: spec.rules,
+    claimed: new Set(ctx.adapter.hello.capabilities),
+    observed: new Set(),
+    warnings: new Map(),
+  };
   const details = await fc.check(spec.property(ctx, env) as fc.IAsyncProperty<unknown>, {
     seed: ctx.seed,
     numRuns: ctx.runs,

@@ -5,34 +5,50 @@ import fc from "fast-check";
 import type { Edge, Query, SegmentInput } from "../../adapters/interface.ts";
 import { segmentHandlers } from "../../adapters/reference/segments.ts";
 
-export const recordsArb = fc.record({
-  asl: fc.array(
-    fc.record({
-      id: fc.bigInt({ min: 0n, max: 6n }),
-      tag: fc.option(fc.nat(3), { nil: null }),
-      tomb: fc.boolean(),
-    }),
-    { maxLength: 12 },
-  ),
-  tgk: fc.array(
-    fc.record({
-      e: fc.nat(3),
-      type: fc.option(fc.nat(3), { nil: null }),
-      role: fc.nat(3),
-      tomb: fc.boolean(),
-    }),
-    { maxLength: 8 },
-  ),
-  big: fc.boolean(),
-  filters: fc.subarray([
-    { kind: "bloom", domain: "asl" },
-    { kind: "xor8", domain: "tgk" },
-    { kind: "xor8", domain: "asl" },
-    { kind: "bloom", domain: "node" },
-  ] as const),
-  projections: fc.boolean(),
-});
+const FILTERS = [
+  { kind: "bloom", domain: "asl" },
+  { kind: "xor8", domain: "tgk" },
+  { kind: "xor8", domain: "asl" },
+  { kind: "bloom", domain: "node" },
+] as const;
+
+/**
+ * Records, filters and projections of one segment; `kinds` limits the filters to the kinds an implementation
+ * claims (DEC-011: a reader or writer that does not implement a filter kind treats it as unknown).
+ */
+export const recordsArbFor = (kinds: ReadonlySet<string> = new Set(["bloom", "xor8"])) =>
+  fc.record({
+    asl: fc.array(
+      fc.record({
+        id: fc.bigInt({ min: 0n, max: 6n }),
+        tag: fc.option(fc.nat(3), { nil: null }),
+        tomb: fc.boolean(),
+      }),
+      { maxLength: 12 },
+    ),
+    tgk: fc.array(
+      fc.record({
+        e: fc.nat(3),
+        type: fc.option(fc.nat(3), { nil: null }),
+        role: fc.nat(3),
+        tomb: fc.boolean(),
+      }),
+      { maxLength: 8 },
+    ),
+    big: fc.boolean(),
+    filters: fc.subarray(FILTERS.filter((f) => kinds.has(f.kind))),
+    projections: fc.boolean(),
+  });
+export const recordsArb = recordsArbFor();
 export type Records = typeof recordsArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** The filter kinds of the claimed capabilities. */
+export function claimedKinds(claimed: ReadonlySet<string>): Set<string> {
+  return new Set([
+    ...(claimed.has("filter-bloom") ? ["bloom"] : []),
+    ...(claimed.has("filter-xor") ? ["xor8"] : []),
+  ]);
+}
 
 export const EDGE_POOL: Edge[] = [
   { edge_type: null, from: ["1"], to: ["2"] },

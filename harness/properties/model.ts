@@ -41,15 +41,11 @@ export function snapFor(p: Pair, i: number, side: "impl" | "ref"): string {
 }
 
 /** ci.snapshot and ci.install, shared by the content-index and store models. */
-export function stateCommands(rules: { snapshot: string[]; install: string[] }) {
+export function stateCommands() {
   const snapshot = fc.constant(
     command(
       async (p) =>
-        bindState(
-          p,
-          await same(p, "ci.snapshot", () => ({}), { normalize: withoutSnapshot, rules: rules.snapshot }),
-          "ci.snapshot",
-        ),
+        bindState(p, await same(p, "ci.snapshot", () => ({}), { normalize: withoutSnapshot }), "ci.snapshot"),
       "snapshot()",
     ),
   );
@@ -60,7 +56,6 @@ export function stateCommands(rules: { snapshot: string[]; install: string[] }) 
           p,
           await same(p, "ci.install", (s) => ({ snapshot: snapFor(p, i, s) }), {
             normalize: withoutSnapshot,
-            rules: rules.install,
           }),
           "ci.install",
         ),
@@ -70,10 +65,10 @@ export function stateCommands(rules: { snapshot: string[]; install: string[] }) 
   return { snapshot, install };
 }
 
-/** A property over random command sequences, each run from reset on both sides. */
-export function modelProperty(commands: fc.Arbitrary<Cmd>[], maxCommands: number) {
+/** A property over random command sequences (chosen from what the implementation claims), each run from reset on both sides. */
+export function modelProperty(commands: (env: PropertyEnv) => fc.Arbitrary<Cmd>[], maxCommands: number) {
   return (ctx: CheckContext, env: PropertyEnv) =>
-    fc.asyncProperty(fc.commands(commands, { maxCommands }), async (cmds) => {
+    fc.asyncProperty(fc.commands(commands(env), { maxCommands }), async (cmds) => {
       // After a fault the implementation's state is lost: every later run passes at once, so shrinking ends
       // without provoking more faults, and the property is reported inconclusive.
       if (env.fault) return;

@@ -22,7 +22,13 @@ export async function saveRegression(
 ): Promise<string | undefined> {
   if (!ctx.saveRegressionsDir) return undefined;
   const recorder = new StepRecorder({ derivedIds: false });
-  const env: PropertyEnv = { observed: new Set(), warnings: new Map(), recorder };
+  const env: PropertyEnv = {
+    declared: spec.rules,
+    claimed: new Set(ctx.adapter.hello.capabilities),
+    observed: new Set(),
+    warnings: new Map(),
+    recorder,
+  };
   const prop = spec.property(ctx, env) as fc.IAsyncProperty<unknown[]>;
   await ctx.adapter.reset();
   await ctx.reference.reset();

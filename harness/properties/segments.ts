@@ -6,7 +6,16 @@ import fc from "fast-check";
 import type { Query } from "../../adapters/interface.ts";
 import { segmentHandlers } from "../../adapters/reference/segments.ts";
 import { newPair, same } from "./differential.ts";
-import { EDGE_POOL, encode, inputFrom, queryArb, queryFrom, recordsArb } from "./inputs.ts";
+import {
+  claimedKinds,
+  EDGE_POOL,
+  encode,
+  inputFrom,
+  queryArb,
+  queryFrom,
+  recordsArb,
+  recordsArbFor,
+} from "./inputs.ts";
 import type { PropertySpec } from "./spec.ts";
 
 /**
@@ -63,7 +72,7 @@ export const segmentProperties: PropertySpec[] = [
     rules: ENCODE_RULES,
     capabilities: ["segment-encode"],
     property: (ctx, env) =>
-      fc.asyncProperty(recordsArb, fc.nat(3), async (r, base) => {
+      fc.asyncProperty(recordsArbFor(claimedKinds(env.claimed)), fc.nat(3), async (r, base) => {
         const input = inputFrom(r, 9, base);
         await same(newPair(ctx.adapter, ctx.reference, env), "seg.encode", () => ({ input }), {
           rules: ENCODE_RULES,
@@ -78,7 +87,7 @@ export const segmentProperties: PropertySpec[] = [
     capabilities: ["segment-decode"],
     property: (ctx, env) =>
       fc.asyncProperty(
-        recordsArb,
+        recordsArbFor(claimedKinds(env.claimed)),
         fc.array(fc.record({ at: fc.nat(), value: fc.nat(255) }), { maxLength: 2 }),
         fc.option(fc.nat(), { nil: undefined }),
         async (r, flips, cut) => {

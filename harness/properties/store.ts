@@ -10,7 +10,7 @@ const RULES = ["IDX-PUT-001", "IDX-GET-001", "IDX-GET-002", "IDX-CI-008", "STO-R
 const BLOBS = ["", "a", "abc", "hello world", "x".repeat(300)].map((s) => new TextEncoder().encode(s));
 const layoutFree = (v: unknown) => ({ ...(v as object), location: "(layout is the implementation's)" });
 
-const { snapshot, install } = stateCommands({ snapshot: RULES, install: RULES });
+const { snapshot, install } = stateCommands();
 
 const storeCommands: fc.Arbitrary<Cmd>[] = [
   fc.record({ i: fc.nat(BLOBS.length - 1), tag: fc.option(fc.nat(3), { nil: null }) }).map(({ i, tag }) =>
@@ -18,7 +18,6 @@ const storeCommands: fc.Arbitrary<Cmd>[] = [
       async (p) =>
         void (await same(p, "store.put", () => ({ bytes: BLOBS[i]!, type_tag: tag, structure: null }), {
           normalize: layoutFree,
-          rules: RULES,
         })),
       `put(blob${i}, ${tag})`,
     ),
@@ -28,9 +27,7 @@ const storeCommands: fc.Arbitrary<Cmd>[] = [
       async (p) => {
         const { ref } = await unchecked(p, "store.put", { bytes: BLOBS[i]!, structure: null });
         const key = ref as { ok?: { key: string } };
-        await same(p, "store.get", (s) => ({ key: key.ok?.key ?? KEYS[0]!, at: atFor(p, at, s) }), {
-          rules: RULES,
-        });
+        await same(p, "store.get", (s) => ({ key: key.ok?.key ?? KEYS[0]!, at: atFor(p, at, s) }));
       },
       `putThenGet(blob${i}, ${JSON.stringify(at)})`,
     ),
@@ -39,7 +36,7 @@ const storeCommands: fc.Arbitrary<Cmd>[] = [
     command(async (p) => {
       const { ref } = await unchecked(p, "store.put", { bytes: BLOBS[i]!, structure: null });
       const r = ref as { ok?: { key: string } };
-      await same(p, "ci.tombstone", () => ({ key: r.ok?.key ?? KEYS[0]! }), { rules: RULES });
+      await same(p, "ci.tombstone", () => ({ key: r.ok?.key ?? KEYS[0]! }));
     }, `putThenTombstone(blob${i})`),
   ),
   snapshot,
@@ -49,7 +46,7 @@ const storeCommands: fc.Arbitrary<Cmd>[] = [
       async (p) =>
         bindState(
           p,
-          await same(p, "store.reopen", () => ({}), { normalize: withoutSnapshot, rules: RULES }),
+          await same(p, "store.reopen", () => ({}), { normalize: withoutSnapshot }),
           "store.reopen",
         ),
       "reopen()",
@@ -63,5 +60,5 @@ export const storeModel: PropertySpec = {
     "store: random PUT, GET at retained states, tombstones, snapshots, installs and reopen agree with the reference",
   rules: RULES,
   capabilities: ["store", "content-index"],
-  property: modelProperty(storeCommands, 25),
+  property: modelProperty(() => storeCommands, 25),
 };

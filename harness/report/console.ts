@@ -9,10 +9,15 @@ export function consoleLines(r: Report, opts: { quiet?: boolean; expectFile?: st
   const failing = r.rules.filter((x) => x.verdict === "fail");
   if (failing.length > 0) {
     out.push("", "Failures, by rule:");
-    for (const rule of failing)
+    for (const rule of failing) {
       out.push(
         `${rule.id} (${rule.level}, ${rule.capability}${rule.basis ? `, ${rule.basis}` : ""}): ${rule.failing.length} check${rule.failing.length === 1 ? "" : "s"}; first: ${rule.first?.check}: ${rule.first?.message.split("\n")[0]}`,
       );
+      if (rule.basis === "profile" && rule.decisions?.length)
+        out.push(
+          `  a profile rule: no draft states it; the expected values are the reference's, made as ${rule.decisions.join(", ")} (spec/decisions.yaml) gives`,
+        );
+    }
   }
   const shown = r.checks.filter((c) => c.verdict === "fail" || c.verdict === "error");
   if (shown.length > 0) out.push("");

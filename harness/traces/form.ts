@@ -38,6 +38,11 @@ export interface Step {
   expect?: Expect;
   /** The rules this step's observation checks; absent means every rule of the sequence. */
   rules?: string[];
+  /**
+   * Extension capabilities a read-only step needs (the state digest): the replay skips it for an
+   * implementation that does not claim them, which changes nothing else in the sequence.
+   */
+  needs?: string[];
 }
 
 export interface Trace {

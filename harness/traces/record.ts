@@ -42,7 +42,7 @@ export class StepRecorder {
     op: OpName,
     wireArgs: Record<string, unknown>,
     outcome: Outcome<unknown>,
-    opts: { free?: string[]; rules?: string[]; compare?: boolean } = {},
+    opts: { free?: string[]; rules?: string[]; needs?: string[]; compare?: boolean } = {},
   ): Step {
     const step: Step = { op, args: this.refArgs(wireArgs) as Record<string, unknown> };
     if (opts.compare !== false) {
@@ -67,6 +67,7 @@ export class StepRecorder {
         for (const m of opts.free) delete (e.ok as Record<string, unknown>)[m];
     }
     if (opts.rules) step.rules = [...opts.rules].sort();
+    if (opts.needs?.length) step.needs = [...opts.needs].sort();
     this.steps.push(step);
     return step;
   }

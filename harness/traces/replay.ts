@@ -8,7 +8,7 @@ import { argsFromWire } from "../../adapters/wire.ts";
 import type { CheckOutcome, Finding } from "../checks/types.ts";
 import { faultOf, firstDifference, wireJson } from "../observe.ts";
 import { type Expect, type ExpectedSnapshot, isSnapshotRef, READ_ONLY_OPS, type Step } from "./form.ts";
-import { DERIVED_ID_RULES, SnapshotBinding } from "./snapshots.ts";
+import { DERIVED_ID_RULES, ID_RULES, SnapshotBinding } from "./snapshots.ts";
 
 /** A sequence that names a state before any answer bound it: a defect of the vector, not of the implementation. */
 export class SequenceError extends Error {}
@@ -32,6 +32,7 @@ export function compareAnswer(
   o: Outcome<unknown>,
   binding: SnapshotBinding,
   where: string,
+  observedIds: Set<"bound" | "derived"> = new Set(),
 ): Finding[] {
   if ("error" in expect) {
     if ("error" in o) {
@@ -68,6 +69,7 @@ export function compareAnswer(
   if (snap && typeof snap === "object" && typeof snap.ref === "string" && got && typeof got === "object") {
     const id = got.snapshot;
     if (typeof id === "string") {
+      observedIds.add(snap.derived_id !== undefined ? "derived" : "bound");
       const problem = binding.bind(snap.ref, id, where);
       if (problem) findings.push(problem);
       else if (snap.derived_id !== undefined && snap.derived_id !== id)
@@ -106,7 +108,9 @@ export async function replaySteps(adapter: Adapter, steps: Step[], rules: string
   const binding = new SnapshotBinding();
   const findings: Finding[] = [];
   const observed = new Set<string>();
+  const claimed = new Set<string>(adapter.hello.capabilities);
   for (const [i, step] of steps.entries()) {
+    if (step.needs && !step.needs.every((c) => claimed.has(c))) continue;
     const args = resolveRefs(step.args, binding, i) as Record<string, unknown>;
     const o = await adapter.call(step.op, argsFromWire(step.op, args) as never);
     const where = `step ${i} (${step.op})`;
@@ -120,12 +124,16 @@ export async function replaySteps(adapter: Adapter, steps: Step[], rules: string
       };
     if (!step.expect) continue;
     const stepRules = step.rules ?? rules;
-    const found = compareAnswer(step.expect, o, binding, where).map((f) => ({
+    const ids = new Set<"bound" | "derived">();
+    const found = compareAnswer(step.expect, o, binding, where, ids).map((f) => ({
       ...f,
       rules: f.rules ?? stepRules,
       step: i,
     }));
     for (const r of stepRules) observed.add(r);
+    // A state answer observes the identity rules: its id is bound to its state (and checked against DEC-018).
+    if (ids.size > 0) for (const r of ID_RULES) observed.add(r);
+    if (ids.has("derived")) for (const r of DERIVED_ID_RULES) observed.add(r);
     for (const f of found) for (const r of f.rules) observed.add(r);
     findings.push(...found);
     const diverged = found.some((f) => f.rules.some((r) => !DERIVED_ID_RULES.includes(r)));

@@ -65,7 +65,7 @@ describe("asl-conform run", () => {
     const r = cli(["run", "--adapter", "test/fixtures/broken-shard.ts"]);
     expect(r.code).toBe(1);
     expect(counts(r.stdout).failed).toBeGreaterThan(0);
-    expect(r.stdout).toContain("ATXI-SHD-001 (MUST, sharding)");
+    expect(r.stdout).toContain("ATXI-SHD-001 (MUST, sharding, implied)");
     expect(r.stdout).toMatch(/FAIL vec\/unit\/shard-assign\/n\d+\/key-\d+/);
     expect(r.stdout).toMatch(/expected: \d+\n\s+actual: +0/);
     expect(r.stdout).toMatch(

@@ -23,9 +23,9 @@ PROTOCOL = "asl-conform/1"
 PROFILE = "asl-conformance-profile-1"
 IMPLEMENTATION = {"name": "asl-python-example", "version": "0.2.0", "language": "python"}
 CAPABILITIES = [
-    "content-index", "store", "segment-decode", "segment-query", "tgk-edges", "node-projections",
-    "filter-bloom", "filter-xor", "segment-encode", "sharding", "structural-index",
-    "materialization-cache",
+    "content-index", "state-digest", "snapshot-retire", "store", "segment-decode", "segment-query",
+    "tgk-edges", "node-projections", "filter-bloom", "filter-xor", "segment-encode", "sharding",
+    "structural-index", "materialization-cache",
 ]
 FORBIDDEN_IN_BATCH = {"hello", "reset", "batch", "shutdown"}
 CI_ARG = "CI_INVALID_ARGUMENT"

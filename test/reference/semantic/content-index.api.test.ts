@@ -60,7 +60,7 @@ describe("content index state requests (DEC-020)", () => {
     expect(ci.lookup(key(9), { snapshot: s.snapshot, position: 1 })).toBeUndefined();
   });
 
-  it("[STO-CUR-005] the base of CURRENT and genesis cannot be retired, and the error says which it is", () => {
+  it("[STO-RET-001] the base of CURRENT and genesis cannot be retired, and the error says which it is", () => {
     const ci = new ContentIndex();
     ci.put(key(1), loc(0));
     const s = ci.snapshot();
@@ -75,7 +75,7 @@ describe("content index state requests (DEC-020)", () => {
     );
   });
 
-  it("[STO-SNAP-003][STO-SNAP-004] a retired snapshot made again from the same state is live again, with the same id", () => {
+  it("[STO-RET-001][STO-SNAP-003][STO-SNAP-004] a retired snapshot made again from the same state is live again, with the same id", () => {
     const ci = new ContentIndex();
     ci.put(key(1), loc(0), 7);
     const s = ci.snapshot();
