@@ -4,8 +4,10 @@
 // against the protocol schema in their wire form, as the process adapter does.
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { answerBatch } from "./batch.ts";
 import type {
   Adapter,
+  CallOptions,
   HelloResult,
   Implementation,
   OpArgs,
@@ -45,8 +47,25 @@ export class InProcessAdapter implements Adapter {
     };
   }
 
-  async call<O extends OpName>(op: O, args: OpArgs<O>): Promise<Outcome<OpResult<O>>> {
-    if (this.opts.validate) {
+  async call<O extends OpName>(
+    op: O,
+    args: OpArgs<O>,
+    opts: CallOptions = {},
+  ): Promise<Outcome<OpResult<O>>> {
+    // The protocol's own operations are the adapter's, as `serve` answers them over the process protocol:
+    // the module sees neither hello nor reset as a request, and a batch is the adapter's loop over it.
+    if ((op as string) === "batch") {
+      const a = await answerBatch((args ?? {}) as Record<string, unknown>, async (o, x) => {
+        const r = await this.call(o as OpName, x as never, opts);
+        return "error" in r ? { error: r.error } : { ok: r.ok };
+      });
+      return ("error" in a ? { error: a.error } : { ok: a.ok }) as Outcome<OpResult<O>>;
+    }
+    if (["hello", "reset", "shutdown"].includes(op as string))
+      return {
+        error: { code: "PROTO_BAD_REQUEST", message: `${op} is a lifecycle request, not an operation here` },
+      };
+    if (this.opts.validate && !opts.unchecked) {
       const v = protocolViolation("args", op, toWire(args));
       if (v)
         return {
@@ -66,10 +85,13 @@ export class InProcessAdapter implements Adapter {
     }
   }
 
-  async batch(requests: { op: OpName; args: unknown }[]): Promise<Outcome<unknown>[]> {
-    const out: Outcome<unknown>[] = [];
-    for (const r of requests) out.push(await this.call(r.op, r.args as never));
-    return out;
+  async batch(
+    requests: { op: OpName; args: unknown }[],
+    opts: CallOptions = {},
+  ): Promise<Outcome<unknown>[]> {
+    const o = await this.call("batch" as OpName, { requests } as never, opts);
+    if ("error" in o) return requests.map(() => o);
+    return (o.ok as unknown as { responses: Outcome<unknown>[] }).responses;
   }
 
   async reset(): Promise<Outcome<Record<string, never>>> {

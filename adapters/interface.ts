@@ -193,11 +193,19 @@ export interface Implementation {
   close?(): Promise<void> | void;
 }
 
+/**
+ * Options of one call. `unchecked`: the request breaks the protocol schema on purpose (a check of DEC-033's
+ * answers to malformed requests), so --validate-protocol sends it instead of refusing it.
+ */
+export interface CallOptions {
+  unchecked?: boolean;
+}
+
 /** What the harness talks to: an implementation behind some transport. */
 export interface Adapter {
   readonly hello: HelloResult;
-  call<O extends OpName>(op: O, args: OpArgs<O>): Promise<Outcome<OpResult<O>>>;
-  batch(requests: { op: OpName; args: unknown }[]): Promise<Outcome<unknown>[]>;
+  call<O extends OpName>(op: O, args: OpArgs<O>, opts?: CallOptions): Promise<Outcome<OpResult<O>>>;
+  batch(requests: { op: OpName; args: unknown }[], opts?: CallOptions): Promise<Outcome<unknown>[]>;
   reset(): Promise<Outcome<Record<string, never>>>;
   close(): Promise<void>;
   /** The last lines the implementation wrote on stderr (process adapters). */

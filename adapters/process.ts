@@ -5,7 +5,16 @@
 // group), restarted on the next call with the handshake replayed, and the run goes on. Nothing is left
 // running when close() returns or the harness exits.
 import { type ChildProcess, spawn } from "node:child_process";
-import type { Adapter, HelloResult, OpArgs, OpName, OpResult, Outcome, WireError } from "./interface.ts";
+import type {
+  Adapter,
+  CallOptions,
+  HelloResult,
+  OpArgs,
+  OpName,
+  OpResult,
+  Outcome,
+  WireError,
+} from "./interface.ts";
 import { PROFILE, PROTOCOL_VERSION } from "./interface.ts";
 import { protocolViolation } from "./validate.ts";
 import { resultFromWire, toWire } from "./wire.ts";
@@ -329,15 +338,19 @@ export class ProcessAdapter implements Adapter {
     return { ok: null };
   }
 
-  async call<O extends OpName>(op: O, args: OpArgs<O>): Promise<Outcome<OpResult<O>>> {
-    return (await this.raw(op, args)) as Outcome<OpResult<O>>;
+  async call<O extends OpName>(
+    op: O,
+    args: OpArgs<O>,
+    opts: CallOptions = {},
+  ): Promise<Outcome<OpResult<O>>> {
+    return (await this.raw(op, args, opts)) as Outcome<OpResult<O>>;
   }
 
-  private async raw(op: string, args: unknown): Promise<Outcome<unknown>> {
+  private async raw(op: string, args: unknown, opts: CallOptions = {}): Promise<Outcome<unknown>> {
     const up = await this.ensureUp();
     if ("error" in up) return up;
     const wire = toWire(args ?? {});
-    if (this.opts.validate) {
+    if (this.opts.validate && !opts.unchecked) {
       const v = protocolViolation("args", op, wire);
       if (v)
         return {
@@ -348,9 +361,16 @@ export class ProcessAdapter implements Adapter {
     return this.send(op, wire);
   }
 
-  async batch(requests: { op: OpName; args: unknown }[]): Promise<Outcome<unknown>[]> {
+  async batch(
+    requests: { op: OpName; args: unknown }[],
+    opts: CallOptions = {},
+  ): Promise<Outcome<unknown>[]> {
     if (requests.length === 0) return [];
-    const o = await this.raw("batch", { requests: requests.map((r) => ({ op: r.op, args: r.args ?? {} })) });
+    const o = await this.raw(
+      "batch",
+      { requests: requests.map((r) => ({ op: r.op, args: r.args ?? {} })) },
+      opts,
+    );
     if ("error" in o) return requests.map(() => o);
     const responses = (o.ok as { responses?: unknown }).responses;
     if (!Array.isArray(responses) || responses.length !== requests.length) {

@@ -1,13 +1,13 @@
 // Serves an in-process Implementation over the process protocol on stdin/stdout: what `asl-conform serve`
 // runs. It lets the reference engine (or a mutant, or a TypeScript module) be driven exactly as an outside
 // implementation is, and it is the reference for what a well-behaved process adapter does.
+
 import { createInterface } from "node:readline";
+import { answerBatch } from "./batch.ts";
 import { errorAnswer } from "./in-process.ts";
-import type { Implementation, OpName } from "./interface.ts";
+import type { Implementation, OpName, WireError } from "./interface.ts";
 import { PROFILE, PROTOCOL_VERSION } from "./interface.ts";
 import { argsFromWire, toWire } from "./wire.ts";
-
-const NOT_IN_BATCH = new Set(["hello", "reset", "batch", "shutdown"]);
 
 export async function serve(
   impl: Implementation,
@@ -23,7 +23,7 @@ export async function serve(
   async function one(
     op: string,
     args: Record<string, unknown>,
-  ): Promise<{ ok: unknown } | { error: unknown }> {
+  ): Promise<{ ok: unknown } | { error: WireError }> {
     try {
       return { ok: toWire(await impl.handle(op as OpName, argsFromWire(op, args) as never)) };
     } catch (e) {
@@ -79,36 +79,9 @@ export async function serve(
         await impl.close?.();
         rl.close();
         return;
-      case "batch": {
-        if (!Array.isArray(args.requests) || args.requests.length > 10_000) {
-          await write({
-            id,
-            error: {
-              code: "PROTO_BAD_REQUEST",
-              message: "batch takes requests: an array of at most 10000 {op, args}",
-            },
-          });
-          break;
-        }
-        const responses = [];
-        for (const item of args.requests as unknown[]) {
-          const r = (item && typeof item === "object" ? item : {}) as { op?: unknown; args?: unknown };
-          const rop = typeof r.op === "string" ? r.op : "";
-          const argsOk =
-            r.args === undefined || (typeof r.args === "object" && r.args !== null && !Array.isArray(r.args));
-          if (rop === "" || NOT_IN_BATCH.has(rop) || !argsOk) {
-            responses.push({
-              error: {
-                code: "PROTO_BAD_REQUEST",
-                message:
-                  "a batch item is {op, args} with an operation other than hello, reset, batch or shutdown",
-              },
-            });
-          } else responses.push(await one(rop, (r.args ?? {}) as Record<string, unknown>));
-        }
-        await write({ id, ok: { responses } });
+      case "batch":
+        await write({ id, ...(await answerBatch(args, one)) });
         break;
-      }
       default:
         await write({ id, ...(await one(op, args)) });
     }

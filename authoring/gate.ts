@@ -23,6 +23,7 @@ import {
 import { runAndJudge } from "../harness/run.ts";
 import { loadSuite, type Suite } from "../harness/suite.ts";
 import type { Judgement } from "../harness/verdict.ts";
+import { machineKills } from "./adequacy.ts";
 import { syncGenerated } from "./codegen.ts";
 import { kaitaiCrossCheck } from "./kaitai/crosscheck.ts";
 import { ledgerProblems } from "./ledger.ts";
@@ -114,6 +115,8 @@ export interface GateOptions {
 
 export interface GateResult {
   problems: GateProblem[];
+  /** What the gate reports without failing: MUST rules that only one check has ever failed (thin). */
+  warnings: string[];
   selftest?: SelftestResult;
   mustRules: number;
 }
@@ -135,6 +138,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
           message: `${p.file}${p.line ? `:${p.line}` : ""}${p.path ? ` at ${p.path}` : ""}: ${p.message}`,
         })),
         mustRules: 0,
+        warnings: [],
       };
     throw e;
   }
@@ -208,7 +212,18 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
   step("selftest: the zoo of broken implementations, and the correct ones");
   const selftest = opts.skipSelftest
     ? undefined
-    : await runSelftest({ seed: opts.seed, runs: opts.runs, python: opts.python });
+    : await runSelftest({
+        seed: opts.seed,
+        runs: opts.runs,
+        python: opts.python,
+        machineKills: machineKills(),
+      });
+  const warnings = Object.entries(selftest?.kills_by_rule ?? {})
+    .filter(([, ids]) => ids.length === 1)
+    .map(
+      ([id, [check]]) =>
+        `MUST rule ${id} is failed by one check only (${check}) across the zoo and the machine-made mutants: add a second, independent check`,
+    );
   for (const r of selftest?.rows ?? []) {
     if (r.verdict === "survived")
       problems.push({
@@ -265,5 +280,5 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
         message: `${r.level} rule ${r.id} has no check that fails on any broken implementation: add a mutant or a vector that shows it can`,
       });
   }
-  return { problems, ...(selftest ? { selftest } : {}), mustRules: must.length };
+  return { problems, warnings, ...(selftest ? { selftest } : {}), mustRules: must.length };
 }

@@ -33,6 +33,8 @@ export interface SelftestRow {
   other_failures: string[];
   /** Every rule a finding failed, across the whole run (what the gate counts as "this rule can fail"). */
   failed_rules: string[];
+  /** For each rule a finding failed: the checks whose findings failed it. */
+  failing_checks_by_rule: Record<string, string[]>;
   verdict: SelftestVerdict;
   duration_ms: number;
   /** The first failures' messages, for a row that went wrong (survived, wrong-rules, false-rejection). */
@@ -41,6 +43,12 @@ export interface SelftestRow {
 
 export interface SelftestResult {
   rows: SelftestRow[];
+  /**
+   * For each MUST rule of the catalog: the distinct checks that failed it across the mutant zoo (and, when
+   * given, the machine-made mutants of adequacy/report.json). A rule failed by one check only is thin:
+   * one check's defect would leave it unguarded.
+   */
+  kills_by_rule: Record<string, string[]>;
   mutants: number;
   killed: number;
   /** killed / mutants, 0..1 (1 when no mutant ran). */
@@ -61,6 +69,8 @@ export interface SelftestOptions {
   runs: number;
   /** Where the engines keep their scratch stores (TMPDIR for the run); see memoryScratchDir. */
   scratchDir?: string;
+  /** Per rule, the checks that killed machine-made mutants (adequacy/report.json), counted with the zoo's. */
+  machineKills?: Record<string, string[]>;
   onRow?: (row: SelftestRow) => void;
 }
 
@@ -104,6 +114,13 @@ async function runOne(
     await adapter.close();
     await reference.close();
   }
+}
+
+function failingChecksByRule(records: CheckRecord[]): Record<string, string[]> {
+  const out: Record<string, Set<string>> = {};
+  for (const r of records.filter((x) => x.verdict === "fail"))
+    for (const f of r.findings) for (const rule of f.rules) addTo(out, rule, r.id);
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
 }
 
 function failedRules(records: CheckRecord[]): string[] {
@@ -152,6 +169,7 @@ export async function mutantRow(
     killed_by: killedBy,
     other_failures: other,
     failed_rules: failedRules(records),
+    failing_checks_by_rule: failingChecksByRule(records),
     verdict,
     duration_ms: Math.round(performance.now() - started),
     ...(verdict === "killed" ? {} : { detail: conforms ? ["every check passed"] : details(records) }),
@@ -185,6 +203,7 @@ async function correctRow(
     killed_by: bad,
     other_failures: [],
     failed_rules: failedRules(records),
+    failing_checks_by_rule: failingChecksByRule(records),
     verdict: conforms ? "conforms" : "false-rejection",
     duration_ms: Math.round(performance.now() - started),
     ...(conforms ? {} : { detail: detail ?? details(records) }),
@@ -249,12 +268,29 @@ async function selftestIn(opts: SelftestOptions): Promise<SelftestResult> {
   for (const m of mutants) add(await mutantRow(m, checks, catalog, opts));
   const mutantRows = rows.filter((r) => r.kind === "mutant");
   const killed = mutantRows.filter((r) => r.verdict === "killed").length;
+  const kills: Record<string, Set<string>> = {};
+  for (const r of mutantRows)
+    for (const [rule, ids] of Object.entries(r.failing_checks_by_rule))
+      for (const id of ids) addTo(kills, rule, id);
+  for (const [rule, ids] of Object.entries(opts.machineKills ?? {}))
+    for (const id of ids) addTo(kills, rule, id);
+  const must = catalog.rules
+    .filter((r) => !r.retired && (r.level === "MUST" || r.level === "MUST NOT"))
+    .map((r) => r.id);
   return {
     rows,
+    kills_by_rule: Object.fromEntries(must.sort().map((id) => [id, [...(kills[id] ?? [])].sort()])),
     mutants: mutantRows.length,
     killed,
     kill_rate: mutantRows.length === 0 ? 1 : killed / mutantRows.length,
     ok: rows.every((r) => r.verdict === "killed" || r.verdict === "conforms"),
     duration_ms: Math.round(performance.now() - started),
   };
+}
+
+/** Adds `value` to the set under `key`, making the set when there is none. */
+function addTo(sets: Record<string, Set<string>>, key: string, value: string): void {
+  const set = sets[key] ?? new Set<string>();
+  set.add(value);
+  sets[key] = set;
 }

@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { runGate } from "../authoring/gate.ts";
 import { writeLedger } from "../authoring/ledger.ts";
 import { loadCatalog } from "../catalog/load.ts";
+import { THOROUGH_RUNS } from "../harness/run.ts";
 import { loadSuite } from "../harness/suite.ts";
 import { EXIT_FAILED, EXIT_OK, out } from "./util.ts";
 
@@ -38,13 +39,14 @@ export function registerCheck(program: Command): void {
         const quiet = Boolean(process.env.CI) || !process.stdout.isTTY;
         const r = await runGate({
           seed: 20261122,
-          runs: 20,
+          runs: THOROUGH_RUNS,
           python: !opts.skipPython,
           ...(opts.root ? { root: resolve(opts.root) } : {}),
           skipSelftest: opts.skipSelftest === true,
           onStep: (s) => (quiet ? undefined : process.stderr.write(`check: ${s}\n`)),
         });
         for (const p of r.problems) await out(`  [${p.area}] ${p.message}`);
+        for (const w of r.warnings) await out(`  [warn] ${w}`);
         const s = r.selftest;
         const secs = ((performance.now() - started) / 1000).toFixed(1);
         await out(

@@ -4,6 +4,8 @@
 // unless ASL_CONFORM_DEBUG=1.
 import { Command, CommanderError } from "commander";
 import { SpecError } from "../catalog/load.ts";
+import { VectorFileError } from "../harness/vectors/read.ts";
+import { registerAdequacy } from "./adequacy.ts";
 import { registerCheck } from "./check.ts";
 import { registerDiff } from "./diff.ts";
 import { registerInspect } from "./inspect.ts";
@@ -39,6 +41,7 @@ registerCheck(program);
 registerReport(program);
 registerServe(program);
 registerSelftest(program);
+registerAdequacy(program);
 registerVectors(program);
 
 for (const cmd of program.commands) {
@@ -61,6 +64,10 @@ function reportFailure(e: unknown): number {
   }
   if (e instanceof SpecError) {
     process.stderr.write(`asl-conform: ${e.message}\n`);
+    return EXIT_CANNOT_RUN;
+  }
+  if (e instanceof VectorFileError) {
+    process.stderr.write(`asl-conform: a vector file cannot be used: ${e.message}\n`);
     return EXIT_CANNOT_RUN;
   }
   if (e instanceof CliError) {

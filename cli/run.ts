@@ -12,11 +12,12 @@ import { claimProblems } from "../catalog/capabilities.ts";
 import { resolveCheckIds } from "../catalog/ledger.ts";
 import { CAPABILITIES, loadCatalog } from "../catalog/load.ts";
 import { TOOL_VERSION } from "../catalog/paths.ts";
+import { CoverageCounter } from "../harness/coverage.ts";
 import { loadExpectations, unusedExpectations } from "../harness/expectations.ts";
 import { consoleLines } from "../harness/report/console.ts";
 import { buildReport } from "../harness/report/report.ts";
 import { ReportWriteError, writeReports } from "../harness/report/write.ts";
-import { runChecks } from "../harness/run.ts";
+import { DEFAULT_RUNS, runChecks, THOROUGH_RUNS } from "../harness/run.ts";
 import { type RunSelection, selectChecks } from "../harness/select.ts";
 import { loadSuite, specDigest } from "../harness/suite.ts";
 import { Progress } from "./progress.ts";
@@ -29,7 +30,8 @@ export interface RunFlags {
   maxMessageBytes: number;
   validateProtocol?: boolean;
   seed: number;
-  runs: number;
+  runs?: number;
+  thorough?: boolean;
   rules?: string;
   check?: string;
   capabilities?: Capability[];
@@ -39,6 +41,7 @@ export interface RunFlags {
   saveRegressions?: string;
   fcPath?: string;
   strict?: boolean;
+  coverage?: boolean;
   quiet?: boolean;
 }
 
@@ -107,7 +110,12 @@ export function addRunOptions(cmd: Command): Command {
       intArg("--seed", -2147483648, 2147483647),
       20261122,
     )
-    .option("--runs <n>", "runs per property", intArg("--runs", 0, 1_000_000), 40);
+    .option(
+      "--runs <n>",
+      `runs per property (default ${DEFAULT_RUNS}; ${THOROUGH_RUNS} with --thorough)`,
+      intArg("--runs", 0, 1_000_000),
+    )
+    .option("--thorough", `more property runs (${THOROUGH_RUNS}): what the spec gate uses`);
 }
 
 export function registerRun(program: Command): void {
@@ -135,6 +143,7 @@ export function registerRun(program: Command): void {
     .option("--save-regressions <dir>", "write shrunk counterexamples there as vector cases")
     .option("--fc-path <path>", "fast-check replay path (printed with a property failure, with its --seed)")
     .option("--strict", "treat SHOULD and SHOULD NOT rules as MUST (their findings fail the run)")
+    .option("--coverage", "print which transitions of the content-index and store models the run reached")
     .option("--quiet", "print only failures and the summary line")
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
@@ -172,6 +181,7 @@ function replayBase(flags: RunFlags): string {
 }
 
 export async function runCommand(flags: RunFlags): Promise<number> {
+  const runs = flags.runs ?? (flags.thorough ? THOROUGH_RUNS : DEFAULT_RUNS);
   const catalog = loadCatalog();
   const suite = await loadSuite();
   const known = new Set(suite.checks.map((c) => c.id));
@@ -219,6 +229,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     await out(`note: ignoring capabilities this version does not know: ${claim.unknown.join(", ")}`);
   const reference = new InProcessAdapter(createReferenceImplementation());
   const started = performance.now();
+  const coverage = flags.coverage ? new CoverageCounter() : undefined;
   const progress = new Progress(!flags.quiet && process.stdout.isTTY === true && !process.env.CI);
   let observations: Awaited<ReturnType<typeof runChecks>>;
   try {
@@ -233,9 +244,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       reference,
       checks: selected,
       seed: flags.seed,
-      runs: flags.runs,
+      runs,
       ...(flags.fcPath ? { fcPath: flags.fcPath } : {}),
       ...(flags.saveRegressions ? { saveRegressionsDir: flags.saveRegressions } : {}),
+      ...(coverage ? { coverage } : {}),
       replayCommand: (id, extra) => `${replayBase(flags)} --check ${id}${extra ? ` ${extra}` : ""}`,
       onCheckStart: (_c, i, total) => {
         if (i === 0) progress.start(total);
@@ -254,7 +266,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     spec_digest: specDigest(),
     hello: adapter.hello,
     seed: flags.seed,
-    runs: flags.runs,
+    runs,
     strict: flags.strict ?? false,
     selection,
     expectations: expectations?.entries ?? [],
@@ -268,6 +280,18 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     ...(flags.expect ? { expectFile: flags.expect } : {}),
   }))
     await out(line);
+  if (coverage) {
+    const missed = coverage.unreached();
+    await out(
+      "\nState-machine coverage (transitions of the content-index and store models reached, by source):",
+    );
+    for (const line of coverage.table()) await out(line);
+    await out(
+      missed.length
+        ? `coverage: ${missed.length} transitions not reached: ${missed.join(", ")}`
+        : "coverage: every transition reached",
+    );
+  }
   if (expectations)
     for (const e of unusedExpectations(expectations, suite.checks))
       await out(`  note: expectation ${e.rule ?? e.check} in ${flags.expect} matches no check`);

@@ -1,9 +1,10 @@
-// asl-conform selftest: the suite tested against itself (harness/selftest.ts). Every mutant of
+// asl-conform selftest: the suite tested against itself (authoring/selftest.ts). Every mutant of
 // adapters/mutants must be rejected by a failing check naming a rule it declares, and the correct
 // implementations (the reference in-process, the Python example over the process protocol) must conform.
 // Exit: 0 all of that holds, 1 a mutant survived or a correct implementation was rejected, 2 bad flags.
 import { type Command, InvalidArgumentError } from "commander";
 import { MUTANTS } from "../adapters/mutants/index.ts";
+import { machineKills } from "../authoring/adequacy.ts";
 import {
   memoryScratchDir,
   runSelftest,
@@ -98,6 +99,15 @@ function summary(r: SelftestResult): string[] {
     lines.push(`${row.verdict.toUpperCase()} ${row.id}: ${what}`);
     for (const d of row.detail ?? []) lines.push(`    ${d}`);
   }
+  const thin = Object.entries(r.kills_by_rule).filter(([, ids]) => ids.length === 1);
+  const never = Object.entries(r.kills_by_rule).filter(([, ids]) => ids.length === 0);
+  const counts = Object.values(r.kills_by_rule).map((ids) => ids.length);
+  lines.push(
+    `checks failing each MUST rule across the zoo and the machine-made mutants: ${counts.filter((n) => n >= 2).length} rules by 2 or more checks, ${thin.length} by one only, ${never.length} by none`,
+  );
+  if (thin.length)
+    lines.push(`  thin (one check only): ${thin.map(([id, [c]]) => `${id} (${c})`).join(", ")}`);
+  if (never.length) lines.push(`  failed by no mutant: ${never.map(([id]) => id).join(", ")}`);
   const pct = Math.round(r.kill_rate * 1000) / 10;
   lines.push(
     `kill rate: ${r.killed}/${r.mutants} mutants (${pct}%); ${(r.duration_ms / 1000).toFixed(1)} s`,
@@ -129,6 +139,7 @@ export async function selftestCommand(flags: SelftestFlags): Promise<number> {
     seed: flags.seed,
     runs: flags.runs,
     ...(scratchDir !== undefined ? { scratchDir } : {}),
+    machineKills: machineKills(),
     ...(flags.json ? {} : { onRow: (row: SelftestRow) => void out(line(row)) }),
   });
   if (flags.json) await out(JSON.stringify(result, null, 2));

@@ -41,7 +41,7 @@ const BY_OP: Partial<Record<OpName, { current: string[]; state?: string[] }>> = 
   "store.put": { current: ["IDX-PUT-001"] },
   "store.get": { current: ["IDX-GET-001", "IDX-CI-008"], state: ["IDX-GET-001", "IDX-CI-008", ...AT_STATE] },
   "store.reopen": { current: ["STO-REC-001"] },
-  "si.register": { current: ["IDX-SI-001", "IDX-SI-002"] },
+  "si.register": { current: ["IDX-SI-001", "IDX-SI-002", "IDX-DEP-002"] },
   "si.get": { current: ["IDX-SI-001"] },
   "si.entries": { current: ["IDX-SI-001", "IDX-SI-002"] },
   "si.rebuild": { current: ["IDX-SI-003"] },

@@ -5,9 +5,14 @@
 import type { Adapter } from "../adapters/interface.ts";
 import type { Rule } from "../catalog/load.ts";
 import type { Check, CheckContext, CheckOutcome } from "./checks/types.ts";
+import type { CoverageCounter } from "./coverage.ts";
 import type { ExpectationEntry } from "./expectations.ts";
 import { SequenceError } from "./traces/replay.ts";
 import { type CheckObservation, type Judgement, judge } from "./verdict.ts";
+
+/** Runs per property of a default run (within 5 s in-process on 2 cores) and of a thorough one (the gate's). */
+export const DEFAULT_RUNS = 40;
+export const THOROUGH_RUNS = 120;
 
 export interface RunOptions {
   adapter: Adapter;
@@ -18,6 +23,7 @@ export interface RunOptions {
   runs: number;
   fcPath?: string;
   saveRegressionsDir?: string;
+  coverage?: CoverageCounter;
   replayCommand: CheckContext["replayCommand"];
   onCheckStart?: (check: Check, index: number, total: number) => void;
   onCheckEnd?: (record: CheckObservation, index: number, total: number) => void;
@@ -54,6 +60,7 @@ export async function runChecks(opts: RunOptions): Promise<CheckObservation[]> {
     runs: opts.runs,
     replayCommand: opts.replayCommand,
     ...(opts.fcPath ? { fcPath: opts.fcPath } : {}),
+    ...(opts.coverage ? { coverage: opts.coverage } : {}),
     ...(opts.saveRegressionsDir ? { saveRegressionsDir: opts.saveRegressionsDir } : {}),
   };
   const records: CheckObservation[] = [];

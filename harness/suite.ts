@@ -5,25 +5,27 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { REPO_ROOT, SPEC_DIR } from "../catalog/load.ts";
 import { sha256Parts, toHex } from "../reference/common/hash.ts";
+import { batchChecks } from "./checks/batch.ts";
 import type { Check } from "./checks/types.ts";
 import { vectorChecks } from "./checks/vectors.ts";
 import { propertyChecks } from "./properties/index.ts";
 
 export interface Suite {
   checks: Check[];
-  /** Checks listed in vectors/index.json. */
+  /** Checks listed in vectors/index.json, and the batch checks made from its units. */
   vectorCount: number;
 }
 
 export async function loadSuite(vectorsDir?: string): Promise<Suite> {
   const vectors = vectorChecks(vectorsDir);
-  const checks = [...vectors.checks, ...propertyChecks()];
+  const batches = batchChecks(vectorsDir);
+  const checks = [...vectors.checks, ...batches, ...propertyChecks()];
   const seen = new Set<string>();
   for (const c of checks) {
     if (seen.has(c.id)) throw new Error(`two checks share the id ${c.id}`);
     seen.add(c.id);
   }
-  return { checks, vectorCount: vectors.indexed };
+  return { checks, vectorCount: vectors.indexed + batches.length };
 }
 
 function filesUnder(dir: string): string[] {

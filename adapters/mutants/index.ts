@@ -1,4 +1,6 @@
-// The mutant zoo: every mutant `asl-conform selftest` runs the suite against (see mutant.ts).
+// The mutant zoo: every mutant `asl-conform selftest` runs the suite against (see mutant.ts): our own, and
+// a second zoo written blind (adapters/mutants/blind/), from the drafts and the spec files alone.
+import { BLIND_MUTANTS } from "./blind/index.ts";
 import { contentIndexMutants } from "./content-index.ts";
 import type { Mutant } from "./mutant.ts";
 import { segmentCodecMutants } from "./segment-codec.ts";
@@ -8,13 +10,17 @@ import { storeMutants } from "./store.ts";
 export type { Mutant } from "./mutant.ts";
 export { scanControl } from "./segment-query.ts";
 
-export const MUTANTS: readonly Mutant[] = [
+/** The zoo written by the suite's own authors. */
+export const OWN_MUTANTS: readonly Mutant[] = [
   ...contentIndexMutants,
   ...storeMutants,
   ...segmentCodecMutants,
   ...segmentQueryMutants,
   ...edgeMutants,
 ];
+
+/** Every mutant: our own, and those written blind, from the spec alone, without reading the checks (blind/). */
+export const MUTANTS: readonly Mutant[] = [...OWN_MUTANTS, ...BLIND_MUTANTS];
 
 const ids = new Set<string>();
 for (const m of MUTANTS) {

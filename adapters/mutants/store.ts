@@ -5,7 +5,7 @@ import { statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { sha256, sha256Parts, toHex } from "../../reference/common/hash.ts";
 import { recomputeEntries } from "../../reference/materialization-cache/index.ts";
-import { canonicalNode, encodeNode } from "../../reference/structural-index/node.ts";
+import { canonicalNode, encodeNodeWith } from "../../reference/structural-index/node.ts";
 import type { DagNode } from "../interface.ts";
 import { locationArg, locationWire } from "../reference/convert.ts";
 import { defineMutant, dirOf, type Mutant, storeOf } from "./mutant.ts";
@@ -190,7 +190,7 @@ const sidParamsUnsorted = defineMutant(
         params: { ...given.params },
         inputs: c.inputs.map((i) => ("sid" in i ? { sid: mine(i.sid) } : i)),
       };
-      const sid = toHex(sha256Parts([encodeNode(asGiven)]));
+      const sid = toHex(sha256Parts([encodeNodeWith(asGiven, Object.entries(given.params))]));
       toMine.set(realSid, sid);
       toReal.set(sid, realSid);
       return sid;

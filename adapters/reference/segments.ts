@@ -117,30 +117,42 @@ export function encoderInput(i: SegmentInput): RefInput {
     if (r > 255) throw new AslError("PROTO_BAD_REQUEST", `${f} must be a u8`, { field: f });
     return r as Role;
   };
+  // DEC-033: values are checked in the order spec/protocol.md lists the input's members, depth first.
+  const segmentId = u64(i.segment_id, "input.segment_id");
+  const logseqMin = u64(i.logseq_min, "input.logseq_min");
+  const logseqMax = u64(i.logseq_max, "input.logseq_max");
+  const aslRecords = (i.asl_records ?? []).map((r, n) => {
+    const logseq = u64(r.logseq, `input.asl_records[${n}].logseq`);
+    const artifactId = u64(r.artifact_id, `input.asl_records[${n}].artifact_id`);
+    const typeTag = optU32(r.type_tag, `input.asl_records[${n}].type_tag`);
+    return {
+      logseq,
+      artifactId,
+      ...(typeTag !== undefined ? { typeTag } : {}),
+      tombstone: r.tombstone === true,
+    };
+  });
+  const tgkRecords = (i.tgk_records ?? []).map((r, n): TgkRecord => {
+    const logseq = u64(r.logseq, `input.tgk_records[${n}].logseq`);
+    const tgkEdgeId = u64(r.tgk_edge_id, `input.tgk_records[${n}].tgk_edge_id`);
+    const edgeTypeKey = optU32(r.edge_type_key, `input.tgk_records[${n}].edge_type_key`);
+    return {
+      logseq,
+      tgkEdgeId,
+      ...(edgeTypeKey !== undefined ? { edgeTypeKey } : {}),
+      role: role(r.role, `input.tgk_records[${n}].role`),
+      tombstone: r.tombstone === true,
+    };
+  });
+  // The edges' values are request values: checked even when node_projections is false and the edges are
+  // then not used (DEC-035 says they are not checked against the records, not that they are not read).
   const edges = (i.edges ?? []).map(edgeArg);
   return {
-    segmentId: u64(i.segment_id, "input.segment_id"),
-    logseqMin: u64(i.logseq_min, "input.logseq_min"),
-    logseqMax: u64(i.logseq_max, "input.logseq_max"),
-    aslRecords: (i.asl_records ?? []).map((r, n) => {
-      const typeTag = optU32(r.type_tag, `input.asl_records[${n}].type_tag`);
-      return {
-        logseq: u64(r.logseq, `input.asl_records[${n}].logseq`),
-        artifactId: u64(r.artifact_id, `input.asl_records[${n}].artifact_id`),
-        ...(typeTag !== undefined ? { typeTag } : {}),
-        tombstone: r.tombstone === true,
-      };
-    }),
-    tgkRecords: (i.tgk_records ?? []).map((r, n): TgkRecord => {
-      const edgeTypeKey = optU32(r.edge_type_key, `input.tgk_records[${n}].edge_type_key`);
-      return {
-        logseq: u64(r.logseq, `input.tgk_records[${n}].logseq`),
-        tgkEdgeId: u64(r.tgk_edge_id, `input.tgk_records[${n}].tgk_edge_id`),
-        ...(edgeTypeKey !== undefined ? { edgeTypeKey } : {}),
-        role: role(r.role, `input.tgk_records[${n}].role`),
-        tombstone: r.tombstone === true,
-      };
-    }),
+    segmentId,
+    logseqMin,
+    logseqMax,
+    aslRecords,
+    tgkRecords,
     ...(i.node_projections ? { edges } : {}),
     filters: (i.filters ?? []).map((f) => ({ build: f.kind, domain: DOMAINS[f.domain] })),
   };
@@ -211,6 +223,14 @@ export function tgkHitWire(r: TgkRecord): TgkHit {
   };
 }
 
+/** A query's u64 values (DEC-033 step 4); its shape (kind, role) the schema has already checked. */
+function queryValues(q: Query, field: string): void {
+  u64(q.at, `${field}.at`);
+  if (q.kind === "artifact") u64(q.artifact_id, `${field}.artifact_id`);
+  else if (q.kind === "edge") u64(q.tgk_edge_id, `${field}.tgk_edge_id`);
+  else if (q.kind === "incident") u64(q.node_id, `${field}.node_id`);
+}
+
 function answer(set: SegmentSet, q: Query, useFilters: boolean): Answer {
   const at = u64(q.at, "query.at");
   const opts = { useFilters };
@@ -264,6 +284,9 @@ export const segmentHandlers: Handlers<SegmentOp> = {
   "seg.query": (a) => {
     if (!Array.isArray(a.segments) || !Array.isArray(a.queries))
       throw new AslError("PROTO_BAD_REQUEST", "segments and queries must be arrays");
+    // DEC-033: the values of every query are request values, checked before the set is opened; a
+    // malformed one refuses the whole request (PROTO_BAD_REQUEST), never one answer.
+    for (const [i, q] of a.queries.entries()) queryValues(q, `queries[${i}]`);
     const set = SegmentSet.fromBytes(a.segments.map((b, i) => bytesArg(b, `segments[${i}]`)));
     return {
       answers: a.queries.map((q) => {
@@ -281,12 +304,15 @@ export const segmentHandlers: Handlers<SegmentOp> = {
     payload: filterFrame(buildFilter(filterKind(a.kind), DOMAIN_ASL, u64s(a.keys, "keys"))).payload,
   }),
   "filter.probe": (a) => {
+    // DEC-033: every argument's value (the keys) before the operation's own errors (the payload, DEC-035).
+    const kind = filterKind(a.kind);
+    const keys = u64s(a.keys, "keys");
     const payload = bytesArg(a.payload, "payload");
     const f =
-      filterKind(a.kind) === "bloom"
+      kind === "bloom"
         ? parseBloomPayload(payload, DOMAIN_ASL, 0, 0)
         : parseXor8Payload(payload, DOMAIN_ASL, 0, 0);
-    return { results: u64s(a.keys, "keys").map((k) => filterMayContain(f, k)) };
+    return { results: keys.map((k) => filterMayContain(f, k)) };
   },
   "tgk.edge_id": (a) => ({ edge_id: edgeId(edgeArg(a.edge)).toString() }),
   "tgk.project": (a) => {

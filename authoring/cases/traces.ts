@@ -47,6 +47,8 @@ type At = { snapshot: string; position: string };
 class Recorder {
   private readonly rec: StepRecorder;
   private readonly parts = createReferenceParts();
+  /** Snapshots this trace retired at some point. */
+  private readonly retiredEver = new Set<string>();
 
   constructor(private readonly store: boolean) {
     this.rec = new StepRecorder({ derivedIds: !store });
@@ -70,7 +72,16 @@ class Recorder {
       if (typeof code !== "string") throw e;
       outcome = { error: { code, message: String((e as { message?: unknown }).message ?? "") } };
     }
-    const rules = observationRules(op, args, "error" in outcome ? outcome.error.code : undefined);
+    let rules = observationRules(op, args, "error" in outcome ? outcome.error.code : undefined);
+    // A request naming a snapshot this trace has retired (or made again after retiring it) observes what
+    // retirement does to it (STO-RET-001) as well as what the request itself checks.
+    const named = [(args.at as { snapshot?: unknown } | null | undefined)?.snapshot, args.snapshot];
+    const answered =
+      "ok" in outcome ? (outcome.ok as { snapshot?: unknown } | undefined)?.snapshot : undefined;
+    if (rules && [...named, answered].some((id) => typeof id === "string" && this.retiredEver.has(id)))
+      rules = [...new Set([...rules, "STO-RET-001"])].sort();
+    if (op === "ci.retire" && "ok" in outcome && typeof args.snapshot === "string")
+      this.retiredEver.add(args.snapshot);
     this.rec.record(op, args, outcome, { ...opts, ...(rules ? { rules } : {}) });
     return "ok" in outcome ? outcome.ok : undefined;
   }

@@ -13,7 +13,7 @@ import {
   generateSegmentVectors,
   type QueryCase as QuerySpec,
 } from "../cases/segments/index.ts";
-import { validInputs, visibilitySet } from "../cases/segments/valid.ts";
+import { setMemberInputs, validInputs } from "../cases/segments/valid.ts";
 import { answerOf, canonicalJsonText, type GeneratedPart, jsonFile, manifestHeader } from "./canonical.ts";
 
 const DECODE_RULES = ["ATXI-LAY-001", "ATXI-DEC-001"];
@@ -63,7 +63,7 @@ function expectedAnswers(
 export function segmentFiles(extra: ExtraCases = {}): GeneratedPart {
   const suite = generateSegmentVectors(extra);
   const inputs = new Map<string, RefInput>(
-    [...validInputs(), ...(extra.valid ?? []), ...visibilitySet().members].map((v) => [v.name, v.input]),
+    [...validInputs(), ...(extra.valid ?? []), ...setMemberInputs()].map((v) => [v.name, v.input]),
   );
   const entries: IndexEntry[] = [];
   const files: GeneratedPart["files"] = [];

@@ -4,6 +4,7 @@
 // observation checks, and harness/verdict.ts alone turns findings into check, rule and run verdicts
 // (a finding on a SHOULD rule is a warning, on a MUST rule a failure).
 import type { Adapter, Capability } from "../../adapters/interface.ts";
+import type { CoverageCounter } from "../coverage.ts";
 
 export type CheckKind = "vector" | "trace" | "property";
 
@@ -61,6 +62,8 @@ export interface CheckContext {
   fcPath?: string;
   /** The command line that replays one check (filled by the runner). */
   replayCommand: (checkId: string, extra?: string) => string;
+  /** Where state-machine coverage is counted (`run --coverage`), when asked. */
+  coverage?: CoverageCounter;
 }
 
 export interface Check {

@@ -3,7 +3,7 @@
 // (ASL/INDEXES/1 sections 2.2, 2.3 and 3; DEC-017, DEC-028).
 import fc from "fast-check";
 import type { DagNode } from "../../adapters/interface.ts";
-import { newPair, same } from "./differential.ts";
+import { bindState, newPair, same, withoutSnapshot } from "./differential.ts";
 import type { PropertySpec } from "./spec.ts";
 
 const RULES = [
@@ -49,6 +49,7 @@ export const dagProperty: PropertySpec = {
         const sids: string[] = [];
         const registered: DagNode[] = [];
         const storedKeys: string[] = [];
+        const storedNodes: { node: DagNode; bytes: Uint8Array }[] = [];
         for (const n of nodes) {
           const node: DagNode =
             n.concat && sids.length > 0
@@ -65,7 +66,10 @@ export const dagProperty: PropertySpec = {
           if ("ok" in r.ref) {
             const ok = r.ref.ok as { sid?: string; key?: string };
             sids.push(ok.sid ?? "");
-            if (ok.key !== undefined) storedKeys.push(ok.key);
+            if (ok.key !== undefined) {
+              storedKeys.push(ok.key);
+              storedNodes.push({ node, bytes });
+            }
             registered.push(node);
           }
         }
@@ -77,7 +81,32 @@ export const dagProperty: PropertySpec = {
           // The cache still names the key, but only the content index decides (IDX-GET-001, IDX-CI-008,
           // IDX-MC-004): GET refuses it, and recomputing drops its entry (IDX-MC-003).
           const key = storedKeys[tomb % storedKeys.length]!;
+          const stored = storedNodes[tomb % storedNodes.length]!;
+          // A snapshot before the tombstone: at that older state the key is still visible, so recomputing
+          // there must give it back (IDX-MC-003 at a state, not only at CURRENT).
+          const before = await same(p, "ci.snapshot", () => ({}), { normalize: withoutSnapshot });
+          bindState(p, before, "ci.snapshot");
+          const older = (side: "impl" | "ref") => {
+            const ok = (side === "ref" ? before.ref : before.impl) as {
+              ok?: { snapshot: string; position: string };
+            };
+            return ok.ok ? { snapshot: ok.ok.snapshot, position: ok.ok.position } : null;
+          };
+          const putAgain = () =>
+            same(p, "store.put", () => ({ bytes: stored.bytes, type_tag: null, structure: stored.node }), {
+              ...opts,
+              normalize: (v) => ({ ...(v as object), location: "(layout)" }),
+            });
           await same(p, "ci.tombstone", () => ({ key }), opts);
+          await same(p, "store.get", () => ({ key, at: null }), opts);
+          await same(p, "store.get", (s) => ({ key, at: older(s) }), opts);
+          // At CURRENT the key is gone: recomputing drops its entry (IDX-MC-003); at the older state it is
+          // visible: recomputing there gives the entry back.
+          await same(p, "mc.recompute", () => ({ at: null }), opts);
+          await same(p, "mc.recompute", (s) => ({ at: older(s) }), opts);
+          // The cache names the key again, which is still not visible at CURRENT: a PUT of the same bytes and
+          // structure stores them again (created; the cache is a hint: IDX-MC-004, IDX-PUT-001).
+          await putAgain();
           await same(p, "store.get", () => ({ key, at: null }), opts);
           await same(p, "mc.recompute", () => ({ at: null }), opts);
         }

@@ -3,8 +3,9 @@
 // checks, so a divergence fails those rules only. SnapshotIDs are bound by observation (SnapshotBinding):
 // the implementation's ids are its own, and the reference's id names the state.
 import type { Adapter, OpArgs, OpName, Outcome } from "../../adapters/interface.ts";
+import type { CoverageCounter, TransitionTracker } from "../coverage.ts";
 import { observationRules, WRITE_OPS } from "../observations.ts";
-import { firstDifference, wireJson } from "../observe.ts";
+import { expectationOf, firstDifference, wireJson } from "../observe.ts";
 import type { StepRecorder } from "../traces/record.ts";
 import { type BindingProblem, DERIVED_ID_RULES, ID_RULES, SnapshotBinding } from "../traces/snapshots.ts";
 
@@ -49,6 +50,8 @@ export interface PropertyEnv {
   warnings: Map<string, BindingProblem>;
   /** While set, every operation `same` runs on the reference is recorded (a regression case). */
   recorder?: StepRecorder;
+  /** State-machine coverage (`run --coverage`): each run gets its own tracker of the reference's state. */
+  coverage?: CoverageCounter;
 }
 
 export interface Pair {
@@ -61,10 +64,21 @@ export interface Pair {
    * read that shows it (after shrinking, every write left in the counterexample is needed to fail).
    */
   history: Set<string>;
+  /** The position of each state the reference named (so a property can ask at, or next to, a state's own position). */
+  positions: Map<string, number>;
+  tracker?: TransitionTracker;
 }
 
 export function newPair(impl: Adapter, ref: Adapter, env: PropertyEnv): Pair {
-  return { impl, ref, snaps: new SnapshotBinding(), env, history: new Set() };
+  return {
+    impl,
+    ref,
+    snaps: new SnapshotBinding(),
+    env,
+    history: new Set(),
+    positions: new Map(),
+    ...(env.coverage ? { tracker: env.coverage.tracker("properties") } : {}),
+  };
 }
 
 /** The rules one observation of `op` checks, among the property's declared rules (all of them when none is named). */
@@ -103,6 +117,7 @@ export async function same<O extends OpName>(
   const ref = await pair.ref.call(op, args("ref"));
   if ("error" in ref && ref.fault) throw new Error(`the reference failed on ${op}: ${ref.error.message}`);
   pair.env.recorder?.record(op, wireJson(args("ref")) as Record<string, unknown>, ref);
+  pair.tracker?.observe(op, wireJson(args("ref")) as Record<string, unknown>, expectationOf(ref));
   const own = rulesOf(pair, op, args("ref"), "error" in ref ? ref.error.code : undefined, opts.rules);
   const rules = [
     ...new Set([...own, ...[...pair.history].filter((r) => pair.env.declared.includes(r))]),
@@ -151,6 +166,7 @@ export function bindState(
   if (!("ok" in o.ref && "ok" in o.impl)) return;
   const refId = (o.ref.ok as { snapshot: string }).snapshot;
   const implId = (o.impl.ok as { snapshot: string }).snapshot;
+  p.positions.set(refId, Number((o.ref.ok as { position: string }).position));
   const problem = p.snaps.bind(refId, implId, where);
   for (const r of [...ID_RULES, ...DERIVED_ID_RULES]) if (p.env.declared.includes(r)) p.env.observed.add(r);
   if (!problem) return;
@@ -179,6 +195,7 @@ export async function unchecked<O extends OpName>(
 ): Promise<{ ref: Outcome<unknown>; impl: Outcome<unknown> }> {
   const ref = await pair.ref.call(op, args);
   pair.env.recorder?.record(op, wireJson(args) as Record<string, unknown>, ref, { compare: false });
+  pair.tracker?.observe(op, wireJson(args) as Record<string, unknown>, expectationOf(ref));
   const impl = await pair.impl.call(op, args);
   if ("error" in impl && impl.fault)
     throw faultOf(pair.env, impl.error.code, `${op}: ${impl.error.code}: ${impl.error.message}`);

@@ -35,6 +35,7 @@ async function runProperty(spec: PropertySpec, ctx: CheckContext): Promise<Check
     claimed: new Set(ctx.adapter.hello.capabilities),
     observed: new Set(),
     warnings: new Map(),
+    ...(ctx.coverage ? { coverage: ctx.coverage } : {}),
   };
   const details = await fc.check(spec.property(ctx, env) as fc.IAsyncProperty<unknown>, {
     seed: ctx.seed,

@@ -96,6 +96,9 @@ export const queryArb = (maxAt: number) =>
   fc.record({
     kind: fc.constantFrom("artifact", "edge", "incident"),
     key: fc.nat(6),
+    // Ask at 2^60 + key too, where the segments of `big` records put their ids: two distinct ids there can
+    // round to one float64, which a reader holding ids as JS numbers confuses.
+    big: fc.boolean(),
     at: fc.nat(maxAt),
     role: fc.constantFrom("from", "to", "any"),
   });
@@ -104,7 +107,7 @@ export type QueryChoice = typeof queryArb extends (n: number) => fc.Arbitrary<in
 export function queryFrom(q: QueryChoice): Query {
   const ids = edgeIds();
   return q.kind === "artifact"
-    ? { kind: "artifact", artifact_id: String(q.key), at: String(q.at) }
+    ? { kind: "artifact", artifact_id: String(BigInt(q.key) + (q.big ? 1n << 60n : 0n)), at: String(q.at) }
     : q.kind === "edge"
       ? { kind: "edge", tgk_edge_id: ids[q.key % ids.length]!, at: String(q.at) }
       : { kind: "incident", node_id: String(q.key), role: q.role as "from" | "to" | "any", at: String(q.at) };

@@ -21,17 +21,29 @@ export const command = (f: (p: Pair) => Promise<void>, text: string): Cmd => ({
   toString: () => text,
 });
 
-/** A state (snapshot, position) named by index into the states seen so far; undefined = CURRENT. */
+/**
+ * A state (snapshot, position) named by index into the states seen so far, with a position near the
+ * snapshot's own (one before it, at it, a few after: the boundaries DEC-020 draws), or far past every
+ * position (above 2^53); undefined = CURRENT.
+ */
 export const atArb = fc.option(
-  fc.record({ snap: fc.nat(8), position: fc.oneof(fc.nat(40), fc.constant(2 ** 60)) }),
+  fc.record({
+    snap: fc.nat(8),
+    delta: fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: -1, max: 4 }) },
+      { weight: 1, arbitrary: fc.constant(2 ** 60) },
+    ),
+  }),
   { nil: undefined },
 );
-export type AtChoice = { snap: number; position: number } | undefined;
+export type AtChoice = { snap: number; delta: number } | undefined;
 
 export function atFor(p: Pair, a: AtChoice, side: "impl" | "ref") {
   if (a === undefined || p.snaps.states.length === 0) return null;
   const ref = p.snaps.states[a.snap % p.snaps.states.length]!;
-  return { snapshot: side === "ref" ? ref : p.snaps.idOf(ref)!, position: String(a.position) };
+  const base = p.positions.get(ref) ?? 0;
+  const position = a.delta >= 2 ** 53 ? BigInt(a.delta).toString() : String(Math.max(0, base + a.delta));
+  return { snapshot: side === "ref" ? ref : p.snaps.idOf(ref)!, position };
 }
 
 export function snapFor(p: Pair, i: number, side: "impl" | "ref"): string {

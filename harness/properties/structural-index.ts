@@ -23,6 +23,12 @@ export const structuralIndexProperty: PropertySpec = {
           inputs: fc.array(fc.nat(5), { maxLength: 3 }),
           artifact: fc.option(fc.uint8Array({ minLength: 32, maxLength: 32 }), { nil: undefined }),
           note: fc.boolean(),
+          // Integer-like keys: a JS object lists them first in numeric order ("9" before "10"), but DEC-017
+          // orders keys by their UTF-8 bytes ("10" before "9").
+          numeric: fc.boolean(),
+          // Keys outside the basic plane: UTF-16 order (a surrogate pair, 0xD83D...) puts U+1F600 before
+          // U+FF61, UTF-8 byte order (F0... after EF...) puts it after.
+          astral: fc.boolean(),
         }),
         { minLength: 1, maxLength: 8 },
       ),
@@ -36,7 +42,12 @@ export const structuralIndexProperty: PropertySpec = {
               ? { op: "concat", params: {}, inputs: n.inputs.map((i) => ({ sid: sids[i % sids.length]! })) }
               : {
                   op: "literal",
-                  params: n.note ? { zz: "1", hex: n.lit } : { hex: n.lit },
+                  params: {
+                    ...(n.note ? { zz: "1" } : {}),
+                    ...(n.numeric ? { "9": "nine", "10": "ten" } : {}),
+                    ...(n.astral ? { "\u{1F600}": "grin", "\uFF61": "dot" } : {}),
+                    hex: n.lit,
+                  },
                   // An artifact input that no store holds: the SID must not depend on stored bytes (IDX-DEP-002).
                   inputs: n.artifact ? [{ artifact: Buffer.from(n.artifact).toString("hex") }] : [],
                 };

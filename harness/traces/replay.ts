@@ -6,6 +6,7 @@
 import type { Adapter, Outcome } from "../../adapters/interface.ts";
 import { argsFromWire } from "../../adapters/wire.ts";
 import type { CheckOutcome, Finding } from "../checks/types.ts";
+import type { CoverageCounter } from "../coverage.ts";
 import { faultOf, firstDifference, wireJson } from "../observe.ts";
 import { type Expect, type ExpectedSnapshot, isSnapshotRef, READ_ONLY_OPS, type Step } from "./form.ts";
 import { DERIVED_ID_RULES, ID_RULES, SnapshotBinding } from "./snapshots.ts";
@@ -23,6 +24,23 @@ function resolveRefs(v: unknown, binding: SnapshotBinding, step: number): unknow
   if (Array.isArray(v)) return v.map((x) => resolveRefs(x, binding, step));
   if (v !== null && typeof v === "object")
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveRefs(x, binding, step)]));
+  return v;
+}
+
+/** A sequence value with each state reference replaced by its name (the reference's view, for coverage). */
+function refNames(v: unknown): unknown {
+  if (isSnapshotRef(v)) return v.ref;
+  const o = v as { ref?: unknown; derived_id?: unknown } | null;
+  if (
+    o &&
+    typeof o === "object" &&
+    typeof o.ref === "string" &&
+    Object.keys(o).every((k) => k === "ref" || k === "derived_id")
+  )
+    return o.ref;
+  if (Array.isArray(v)) return v.map(refNames);
+  if (v && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, refNames(x)]));
   return v;
 }
 
@@ -104,7 +122,13 @@ export function compareAnswer(
  * Replays `steps` from the implementation's current state (the caller resets it). `rules` are the rules a
  * step names when it names none of its own.
  */
-export async function replaySteps(adapter: Adapter, steps: Step[], rules: string[]): Promise<CheckOutcome> {
+export async function replaySteps(
+  adapter: Adapter,
+  steps: Step[],
+  rules: string[],
+  coverage?: CoverageCounter,
+): Promise<CheckOutcome> {
+  const tracker = coverage?.tracker("traces");
   const binding = new SnapshotBinding();
   const findings: Finding[] = [];
   const observed = new Set<string>();
@@ -123,6 +147,12 @@ export async function replaySteps(adapter: Adapter, steps: Step[], rules: string
         fault: { code: fault.code, message: `${where}: ${fault.message}` },
       };
     if (!step.expect) continue;
+    if (tracker)
+      tracker.observe(
+        step.op,
+        refNames(step.args) as Record<string, unknown>,
+        refNames(step.expect) as { ok: unknown },
+      );
     const stepRules = step.rules ?? rules;
     const ids = new Set<"bound" | "derived">();
     const found = compareAnswer(step.expect, o, binding, where, ids).map((f) => ({

@@ -74,6 +74,16 @@ export function canonicalNode(node: unknown): DagNode {
 
 /** The DEC-017 canonical encoding of a node already in canonical form. */
 export function encodeNode(node: DagNode): Uint8Array {
+  // Sorted here, at encoding time: a JS object lists integer-like keys ("9", "10") first in numeric order,
+  // whatever order they were set in, so the object's own order is not the byte order DEC-017 asks for.
+  return encodeNodeWith(
+    node,
+    Object.entries(node.params).sort(([a], [b]) => compareBytes(utf8.encode(a), utf8.encode(b))),
+  );
+}
+
+/** The encoding of DEC-017 with the params in the order given (encodeNode gives them in byte order). */
+export function encodeNodeWith(node: DagNode, params: readonly (readonly [string, string])[]): Uint8Array {
   const parts: Uint8Array[] = [TAG];
   const u32 = (v: number) => {
     const b = new Uint8Array(4);
@@ -86,7 +96,6 @@ export function encodeNode(node: DagNode): Uint8Array {
     parts.push(b);
   };
   str(node.op);
-  const params = Object.entries(node.params);
   u32(params.length);
   for (const [k, v] of params) {
     str(k);

@@ -233,9 +233,10 @@ class Adapter:
                  r["edge_type_key"], r["role"], r["tombstone"]) for r in inp["tgk_records"]]
         node_proj = inp.get("node_projections", False)
         edges = {}
+        # The edges' node ids are request values (DEC-033): TGK_INVALID_EDGE even without node_projections,
+        # where DEC-035 then leaves the edges unused (not checked against the records).
+        values = [tgk.edge_values(e) for e in inp.get("edges", [])]
         if node_proj:
-            # DEC-035: without node_projections `edges` is ignored and not checked
-            values = [tgk.edge_values(e) for e in inp.get("edges", [])]     # node ids: TGK_INVALID_EDGE
             for v in values:                                                 # then each edge, in order
                 _et, frm, to = tgk.check_edge(*v)
                 edges.setdefault(tgk.edge_id(frm, to), (frm, to))

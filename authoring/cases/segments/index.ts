@@ -11,12 +11,12 @@ import type { IncidenceRole } from "../../../reference/query/segment-set.ts";
 import type { ErrorStage } from "../../../reference/segment/check-order.ts";
 import { decodeSegment, verifySegment } from "../../../reference/segment/decode.ts";
 import { encodeSegment, segmentInput } from "../../../reference/segment/encode.ts";
-import type { InvalidDraft, Mutation } from "./edits.ts";
+import type { CheckRef, InvalidDraft, Mutation } from "./edits.ts";
 import { invalidDrafts } from "./invalid.ts";
 import { NOTES, type VectorNote } from "./notes.ts";
-import { EID, type SetInput, type ValidInput, validInputs, visibilitySet } from "./valid.ts";
+import { EID, orderSets, type SetInput, type ValidInput, validInputs, visibilitySet } from "./valid.ts";
 
-export type { Mutation } from "./edits.ts";
+export type { CheckRef, Mutation } from "./edits.ts";
 export type { VectorNote } from "./notes.ts";
 export { NOTES } from "./notes.ts";
 
@@ -36,6 +36,8 @@ export interface ValidSegmentCase {
   bytes: Uint8Array;
   /** Queries over this segment alone. */
   queries: QueryCase[];
+  /** Checks this segment passes exactly at their limit (authoring only; not written to the vectors). */
+  inside: CheckRef[];
 }
 
 export interface InvalidSegmentCase {
@@ -47,6 +49,13 @@ export interface InvalidSegmentCase {
   mutations: Mutation[];
   bytes: Uint8Array;
   expected: { code: ErrorCode; stage: ErrorStage; step: string; offset: number; field: string; rule: string };
+  /** The check the case was written for (authoring only; not written to the vectors). */
+  target?: CheckRef;
+  /**
+   * A two-defect case: the error of its other defect alone, which a reader that ran the two checks in the
+   * other order would report instead (authoring only).
+   */
+  other?: { target: CheckRef; code: ErrorCode; step: string; offset: number };
 }
 
 export interface SegmentSetCase {
@@ -102,6 +111,7 @@ export function generateSegmentVectors(added: ExtraCases = {}): SegmentVectorSui
       comment: v.comment,
       bytes,
       queries: withQueries ? queries(v.probe) : [],
+      inside: v.inside ?? [],
     });
   };
   for (const v of [...validInputs(), ...(added.valid ?? [])]) addValid(v, true);
@@ -183,6 +193,35 @@ export function generateSegmentVectors(added: ExtraCases = {}): SegmentVectorSui
     [visNames[0]!, "set-twin-logseq"],
     vis.probe,
   );
+  // A duplicate logseq between members that are not next to each other in logseq_min order: A [1, 10]
+  // holds 9, B [2, 3] lies inside A's range, C [4, 12] holds 9 again. A reader comparing each member with
+  // its predecessor only (B ends at 3 < C's 4) misses it; the whole set must be refused.
+  for (const [name, min, max, logseq, id] of [
+    ["set-dup-far-a", 1n, 10n, 9n, 0x61n],
+    ["set-dup-far-b", 2n, 3n, 2n, 0x62n],
+    ["set-dup-far-c", 4n, 12n, 9n, 0x63n],
+  ] as const)
+    addValid(
+      extra(
+        name,
+        `a member of duplicate-logseq-not-adjacent (logseqs ${min}..${max}, a record at ${logseq})`,
+        {
+          segmentId: 300n + id,
+          logseqMin: min,
+          logseqMax: max,
+          aslRecords: [{ logseq, artifactId: id, tombstone: false }],
+        },
+      ),
+      false,
+    );
+  addSet(
+    "duplicate-logseq-not-adjacent",
+    ["ATXI-VIS-005"],
+    ["DuplicateLogseq"],
+    "logseq 9 is used in the first and the last member, and the member between them does not overlap the last",
+    ["set-dup-far-a", "set-dup-far-b", "set-dup-far-c"],
+    { artifacts: [0x61n], edges: [], nodes: [], snapshots: [9n] },
+  );
   addSet(
     "no-projections",
     ["ATXI-NPR-005", "ATXI-VIS-001"],
@@ -191,6 +230,22 @@ export function generateSegmentVectors(added: ExtraCases = {}): SegmentVectorSui
     [...visNames, "set-no-projections"],
     { ...vis.probe, snapshots: [30n, 31n, 32n, 40n] },
   );
+  // Sets opened in every order of their members (four members or more: the given order and its reverse):
+  // answers depend on logseqs, never on the order the segments are given in (DEC-029).
+  for (const set of orderSets()) {
+    for (const m of set.members) addValid(m, false);
+    const letters = set.members.map((m) => m.name.slice(set.name.length + 1));
+    const orders = letters.length <= 3 ? permutations(letters) : [letters, [...letters].reverse()];
+    for (const order of orders)
+      addSet(
+        `${set.name}-given-${order.join("-")}`,
+        set.rules,
+        set.flags,
+        `${set.comment}; opened in the order ${order.join(", ")}`,
+        order.map((l) => `${set.name}-${l}`),
+        set.probe,
+      );
+  }
 
   const drafts = [...invalidDrafts(bytesByName), ...(added.malformed?.(bytesByName) ?? [])];
   const malformed: InvalidSegmentCase[] = drafts.map((d: InvalidDraft) => {
@@ -199,6 +254,11 @@ export function generateSegmentVectors(added: ExtraCases = {}): SegmentVectorSui
     const e = v.error;
     if (e.code !== d.code)
       throw new Error(`vectors: malformed case ${d.name} gives ${e.code}, written for ${d.code}`);
+    if (d.target && d.target.step !== v.step)
+      throw new Error(
+        `vectors: malformed case ${d.name} fails in step ${v.step}, written for ${d.target.step}`,
+      );
+    const other = d.second ? otherDefect(d, e.code, e.offset!) : undefined;
     const rules = [
       ...new Set([
         e.rule!,
@@ -223,7 +283,37 @@ export function generateSegmentVectors(added: ExtraCases = {}): SegmentVectorSui
         field: e.field!,
         rule: e.rule!,
       },
+      ...(d.target ? { target: d.target } : {}),
+      ...(other ? { other } : {}),
     };
   });
   return { notes: NOTES, segments, malformed, sets };
+}
+
+/**
+ * A two-defect case must hold two defects: the first alone gives the case's error, the second alone gives
+ * another (another code or another offset), in the step it was written for.
+ */
+function otherDefect(d: InvalidDraft, code: ErrorCode, offset: number): InvalidSegmentCase["other"] {
+  const second = d.second!;
+  const first = verifySegment(d.firstBytes!);
+  if (first.ok || first.error.code !== code || first.error.offset !== offset)
+    throw new Error(`vectors: the first defect of ${d.name} alone does not give the case's error`);
+  const v = verifySegment(second.bytes);
+  if (v.ok) throw new Error(`vectors: the second defect of ${d.name} alone decodes`);
+  if (v.error.code !== second.code || v.step !== second.target.step)
+    throw new Error(
+      `vectors: the second defect of ${d.name} alone gives ${v.error.code} in ${v.step}, written for ${second.code} in ${second.target.step}`,
+    );
+  if (v.error.code === code && v.error.offset === offset)
+    throw new Error(`vectors: the two defects of ${d.name} give the same error`);
+  return { target: second.target, code: v.error.code, step: v.step, offset: v.error.offset! };
+}
+
+/** Every order of `items` (for the small sets: 2 or 3 members). */
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((x, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest]),
+  );
 }

@@ -131,4 +131,88 @@ export const NOTES: Record<string, VectorNote> = {
     bugType: "invalid",
     description: "An incidence query meets a taking-part segment without node projections.",
   },
+  OffByOne: {
+    bugType: "edge-case",
+    description:
+      "A value exactly at a check's limit (valid) or one step past it (invalid): catches < written for <= and the like.",
+  },
+  AlignedWrong: {
+    bugType: "malformed",
+    description:
+      "An offset, size or count that is a multiple of 8 and inside the segment, but not the right value: catches readers that check only alignment and range.",
+  },
+  ExactFit: {
+    bugType: "edge-case",
+    description:
+      "A section or frame that fills its area to the last byte, or a frame of exactly 16 bytes: catches bounds off by one frame.",
+  },
+  StrayBytes: {
+    bugType: "malformed",
+    description:
+      "Bytes left at the end of an area, too few for a frame header: catches readers that stop early.",
+  },
+  ExactArithmetic: {
+    bugType: "malformed",
+    description:
+      "A value whose u64 (or u32) arithmetic wraps to a plausible one: catches readers that do not compute header sums and products exactly.",
+  },
+  HighBits: {
+    bugType: "malformed",
+    description:
+      "A defect only in the high bits of a field: catches readers that read the field narrower than it is (a u8 for a u16, 32 bits of a u64).",
+  },
+  ChecksumVariant: {
+    bugType: "integrity",
+    description:
+      "A checksum computed the wrong way (other bytes covered, big-endian, another seed): catches readers that hash another range or encoding.",
+  },
+  TwoDefects: {
+    bugType: "edge-case",
+    description:
+      "Two defects, each alone giving its own error: the one of the earlier check must be reported; catches readers that check in another order.",
+  },
+  CheckOrder: {
+    bugType: "edge-case",
+    description:
+      "The two defects are in adjacent steps of reader_check_order: catches readers that run those steps the other way round.",
+  },
+  StructureOrder: {
+    bugType: "edge-case",
+    description:
+      "Defects in two structures (frames, records, refs, filters), the later one's being an earlier sub-check: catches readers that run one sub-check over all structures before the next.",
+  },
+  Float64Twins: {
+    bugType: "edge-case",
+    description:
+      "Distinct u64 values equal as doubles (2^53 and 2^53+1, 2^64-1 and 2^64-2^10): catches ids, logseqs or segment ids stored or compared as JS numbers.",
+  },
+  UnknownVersion: {
+    bugType: "compatibility",
+    description:
+      "A known filter or block type with another version: it must be skipped unexamined, whatever its contents; catches readers that look at the type only.",
+  },
+  EmptyKeyFilter: {
+    bugType: "edge-case",
+    description: "A known filter over no keys: it answers 'absent' for everything and is valid.",
+  },
+  MinimalFilter: {
+    bugType: "edge-case",
+    description:
+      "A filter at its least or greatest parameters (num_bits 1, num_hashes 1 and 32, block_length 1): catches range checks off by one.",
+  },
+  SecondFilterOfDomain: {
+    bugType: "invalid",
+    description:
+      "A later known filter of a domain, which queries never consult, is still checked: catches readers that check only the filter they use.",
+  },
+  SetOrder: {
+    bugType: "visibility",
+    description:
+      "A set opened in an order other than its logseq order (every order of its members): catches 'the last segment given wins'.",
+  },
+  OverlappingRanges: {
+    bugType: "visibility",
+    description:
+      "Members whose logseq ranges overlap, one's records between another's: catches readers that order segments by range, not records by logseq.",
+  },
 };
