@@ -212,4 +212,6 @@ export interface Adapter {
   stderrTail(): string;
   /** Waits briefly for diagnostics still in flight (stderr written just before a fault). */
   flushDiagnostics?(): Promise<void>;
+  /** A new check begins (a process adapter's restart budget is per check). */
+  beginCheck?(): void;
 }

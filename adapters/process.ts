@@ -1,10 +1,13 @@
 // The process adapter: runs an implementation in any language as a child process speaking
 // asl-conform/1 (spec/protocol.md) over stdin/stdout. It survives the implementation: a crash, a hang,
-// a line that is not JSON, an answer to the wrong request, an oversize line or another protocol version
-// becomes an Outcome with a PROTO_* code and `fault: true`; the process is killed (its whole process
-// group), restarted on the next call with the handshake replayed, and the run goes on. Nothing is left
-// running when close() returns or the harness exits.
-import { type ChildProcess, spawn } from "node:child_process";
+// a line that is not JSON (or nested past MAX_DEPTH), an answer to the wrong request, an oversize line or
+// another protocol version becomes an Outcome with a PROTO_* code and `fault: true`; the implementation
+// is killed (everything it started: adapters/contain.ts), restarted on the next call with the handshake
+// replayed, and the run goes on. Restarts are budgeted per check (beginCheck), and after
+// MAX_FAILED_STARTS handshakes in a row fail the implementation is given up for the rest of the run.
+// Nothing is left running when close() returns, or when the harness exits or is signalled.
+import type { ChildProcess } from "node:child_process";
+import { Jail } from "./contain.ts";
 import type {
   Adapter,
   CallOptions,
@@ -30,7 +33,7 @@ export interface ProcessAdapterOptions {
   maxMessageBytes?: number;
   /** Validate every request and result against the protocol schema. */
   validate?: boolean;
-  /** Give up restarting after this many restarts. */
+  /** Restarts allowed within one check (a property, a vector file); the next check gets a fresh budget. */
   maxRestarts?: number;
   harnessVersion?: string;
 }
@@ -44,27 +47,26 @@ export class AdapterStartError extends Error {
 }
 
 const STDERR_KEEP = 64 * 1024;
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
+/** Handshakes that may fail in a row (across checks) before the implementation is given up for the run. */
+const MAX_FAILED_STARTS = 3;
+/** Nesting the protocol never needs; deeper answers are refused before anything recurses into them. */
+export const MAX_DEPTH = 256;
+/** How long close() waits for the answer to shutdown, then for the process to exit. */
+const SHUTDOWN_ANSWER_MS = 1000;
+const SHUTDOWN_EXIT_MS = 500;
 
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    try {
-      child.kill("SIGKILL");
-    } catch {}
+/** Whether `v` nests deeper than `max` arrays and objects (iterative: any depth is safe to measure). */
+export function nestsDeeperThan(v: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (x === null || typeof x !== "object") continue;
+    if (d + 1 > max) return true;
+    for (const y of Array.isArray(x) ? x : Object.values(x)) {
+      if (y !== null && typeof y === "object") stack.push([y, d + 1]);
+    }
   }
-  live.delete(child);
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on("exit", () => {
-    for (const c of live) killGroup(c);
-  });
+  return false;
 }
 
 interface Pending {
@@ -80,12 +82,16 @@ function fault(code: string, message: string): Outcome<never> {
 
 export class ProcessAdapter implements Adapter {
   private child: ChildProcess | undefined;
+  private jail: Jail | undefined;
   private pending: Pending | undefined;
   private nextId = 1;
   private buffered: Buffer[] = [];
   private bufferedBytes = 0;
   private stderr = "";
   private restarts = 0;
+  private restartsThisCheck = 0;
+  private failedStarts = 0;
+  private givenUp: string | undefined;
   private helloResult: HelloResult | undefined;
   private readonly opts: Required<Omit<ProcessAdapterOptions, "cwd">> & { cwd?: string };
 
@@ -95,11 +101,10 @@ export class ProcessAdapter implements Adapter {
       startupTimeoutMs: 30_000,
       maxMessageBytes: 16 * 1024 * 1024,
       validate: false,
-      maxRestarts: 25,
+      maxRestarts: 3,
       harnessVersion: "0",
       ...opts,
     };
-    installExitHook();
   }
 
   /** Starts the implementation and completes the handshake, or throws AdapterStartError saying why. */
@@ -133,13 +138,15 @@ export class ProcessAdapter implements Adapter {
       .join("\n");
   }
 
+  /** How the implementation is contained ("pid-namespace" or "process-tree"; see adapters/contain.ts). */
+  get containment(): string | undefined {
+    return this.jail?.kind;
+  }
+
   private spawnChild(): void {
-    const child = spawn("/bin/sh", ["-c", this.opts.command], {
-      cwd: this.opts.cwd,
-      stdio: ["pipe", "pipe", "pipe"],
-      detached: true,
-    });
-    live.add(child);
+    const jail = new Jail(this.opts.command, this.opts.cwd);
+    const child = jail.child;
+    this.jail = jail;
     this.child = child;
     this.buffered = [];
     this.bufferedBytes = 0;
@@ -148,20 +155,18 @@ export class ProcessAdapter implements Adapter {
       this.stderr = (this.stderr + chunk.toString("utf8")).slice(-STDERR_KEEP);
     });
     child.stdin?.on("error", () => {}); // EPIPE when the child died: reported through 'exit'.
-    child.on("error", (e) => this.onChildGone(child, `could not run "${this.opts.command}": ${e.message}`));
+    child.on("error", (e) => this.onChildGone(jail, `could not run "${this.opts.command}": ${e.message}`));
     child.on("exit", (code, signal) =>
-      this.onChildGone(
-        child,
-        `the implementation exited (${signal ? `signal ${signal}` : `status ${code}`})`,
-      ),
+      this.onChildGone(jail, `the implementation exited (${signal ? `signal ${signal}` : `status ${code}`})`),
     );
   }
 
-  private onChildGone(child: ChildProcess, why: string): void {
-    // The shell may be gone while its children live on: end the whole group.
-    killGroup(child);
-    if (this.child !== child) return;
+  private onChildGone(jail: Jail, why: string): void {
+    // Its children may live on (a daemon holding the pipes open): end them all.
+    jail.kill();
+    if (this.child !== jail.child) return;
     this.child = undefined;
+    this.jail = undefined;
     this.settle(fault("PROTO_CRASH", why));
   }
 
@@ -173,11 +178,9 @@ export class ProcessAdapter implements Adapter {
     p.resolve(o);
   }
 
-  /** Kills the child after a fault, so the next call starts a fresh one. */
+  /** Kills the implementation after a fault, so the next call starts a fresh one. */
   private abandon(o: Outcome<unknown>): void {
-    const child = this.child;
-    this.child = undefined;
-    if (child) killGroup(child);
+    this.stop();
     this.settle(o);
   }
 
@@ -237,6 +240,15 @@ export class ProcessAdapter implements Adapter {
     }
     if (!msg || typeof msg !== "object" || Array.isArray(msg)) {
       this.abandon(fault("PROTO_MALFORMED_MESSAGE", `a line is not a JSON object: ${line.slice(0, 120)}`));
+      return;
+    }
+    if (nestsDeeperThan(msg, MAX_DEPTH)) {
+      this.abandon(
+        fault(
+          "PROTO_MALFORMED_MESSAGE",
+          `a message nests deeper than ${MAX_DEPTH} levels of arrays and objects (${line.length} bytes)`,
+        ),
+      );
       return;
     }
     const m = msg as { id?: unknown; ok?: unknown; error?: unknown };
@@ -326,15 +338,36 @@ export class ProcessAdapter implements Adapter {
     return { ok: h };
   }
 
-  /** Makes sure a child is running and greeted; restarts it after a fault. */
+  /** A new check begins: it gets its own restart budget. */
+  beginCheck(): void {
+    this.restartsThisCheck = 0;
+  }
+
+  /** Restarts of the implementation so far in this run. */
+  get restartCount(): number {
+    return this.restarts;
+  }
+
+  /** Makes sure a child is running and greeted; restarts it after a fault, within the budgets. */
   private async ensureUp(): Promise<Outcome<null>> {
     if (this.child) return { ok: null };
-    if (this.restarts >= this.opts.maxRestarts) {
-      return fault("PROTO_CRASH", `gave up after ${this.restarts} restarts of the implementation`);
+    if (this.givenUp) return fault("PROTO_CRASH", this.givenUp);
+    if (this.restartsThisCheck >= this.opts.maxRestarts) {
+      return fault(
+        "PROTO_CRASH",
+        `not restarted again within this check: ${this.restartsThisCheck} restarts already, the most one check may use; the next check starts it afresh`,
+      );
     }
     this.restarts++;
+    this.restartsThisCheck++;
     const h = await this.handshake();
-    if ("error" in h) return fault(h.error.code, `restart ${this.restarts} failed: ${h.error.message}`);
+    if ("error" in h) {
+      this.failedStarts++;
+      if (this.failedStarts >= MAX_FAILED_STARTS)
+        this.givenUp = `given up for the rest of the run: ${this.failedStarts} restarts in a row failed (the last: ${h.error.code}: ${h.error.message})`;
+      return fault(h.error.code, `restart ${this.restarts} failed: ${h.error.message}`);
+    }
+    this.failedStarts = 0;
     return { ok: null };
   }
 
@@ -408,22 +441,34 @@ export class ProcessAdapter implements Adapter {
   }
 
   private stop(): void {
-    const child = this.child;
+    const jail = this.jail;
     this.child = undefined;
-    if (child) killGroup(child);
+    this.jail = undefined;
+    jail?.kill();
   }
 
+  /**
+   * Asks the implementation to shut down, closes its stdin, and waits a moment for it to exit; then kills
+   * whatever is left of it. Bounded (SHUTDOWN_ANSWER_MS + SHUTDOWN_EXIT_MS), and leaves no timer behind.
+   */
   async close(): Promise<void> {
     const child = this.child;
-    if (!child) return;
-    await Promise.race([this.send("shutdown", {}), new Promise((r) => setTimeout(r, 2000))]);
-    child.stdin?.end();
-    const exited = new Promise<void>((r) => {
-      if (child.exitCode !== null || child.signalCode !== null) r();
-      else child.once("exit", () => r());
-    });
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+    const jail = this.jail;
+    if (!child || !jail) return;
+    await this.send("shutdown", {}, SHUTDOWN_ANSWER_MS);
+    if (this.child === child) {
+      child.stdin?.end();
+      if (child.exitCode === null && child.signalCode === null) {
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, SHUTDOWN_EXIT_MS);
+          child.once("exit", () => resolve());
+        });
+        clearTimeout(timer);
+      }
+    }
     this.child = undefined;
-    killGroup(child);
+    this.jail = undefined;
+    jail.kill();
   }
 }

@@ -30,6 +30,7 @@ export interface RunOptions {
 }
 
 async function outcomeOf(check: Check, opts: RunOptions, ctx: CheckContext): Promise<CheckOutcome> {
+  opts.adapter.beginCheck?.();
   const reset = await opts.adapter.reset();
   if ("error" in reset)
     return {

@@ -2,6 +2,7 @@
 // reference, and what each observed is compared. Each comparison is one observation naming the rules it
 // checks, so a divergence fails those rules only. SnapshotIDs are bound by observation (SnapshotBinding):
 // the implementation's ids are its own, and the reference's id names the state.
+import fc from "fast-check";
 import type { Adapter, OpArgs, OpName, Outcome } from "../../adapters/interface.ts";
 import type { CoverageCounter, TransitionTracker } from "../coverage.ts";
 import { observationRules, WRITE_OPS } from "../observations.ts";
@@ -32,10 +33,44 @@ export class PropertyFault extends Error {
   }
 }
 
-/** The property's first fault (every later one is a consequence of the lost state). */
+/**
+ * The property's first fault fails the run it happened in (and ends the property: see latched). Every later
+ * one is a consequence of the lost state, so the run it happens in is discarded (fc.pre): shrinking finds no
+ * smaller failure and stops, instead of provoking fault after fault.
+ */
 export function faultOf(env: PropertyEnv, code: string, message: string): PropertyFault {
-  if (!env.fault) env.fault = new PropertyFault(code, message);
+  if (env.fault) fc.pre(false);
+  env.fault = new PropertyFault(code, message);
   return env.fault;
+}
+
+/**
+ * The implementation as one property sees it: after the property's first fault, every call answers that
+ * fault at once without reaching the implementation (whose state is lost), so a property never spends the
+ * check's restart budget on runs whose outcome cannot count.
+ */
+export function latched(impl: Adapter, env: PropertyEnv): Adapter {
+  const faulted = () =>
+    env.fault
+      ? {
+          error: { code: env.fault.code, message: "the property already ended on a fault" },
+          fault: true as const,
+        }
+      : undefined;
+  return {
+    get hello() {
+      return impl.hello;
+    },
+    call: async (op, args, opts) => faulted() ?? impl.call(op, args, opts),
+    batch: async (requests, opts) => {
+      const f = faulted();
+      return f ? requests.map(() => f) : impl.batch(requests, opts);
+    },
+    reset: async () => faulted() ?? impl.reset(),
+    close: () => impl.close(),
+    stderrTail: () => impl.stderrTail(),
+    ...(impl.flushDiagnostics ? { flushDiagnostics: () => impl.flushDiagnostics!() } : {}),
+  };
 }
 
 /** What every run of one property shares: the rules it observed, the first fault, the SHOULD findings. */

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import type { Check, CheckContext, CheckOutcome } from "../checks/types.ts";
 import { contentIndexModel } from "./content-index.ts";
 import { dagProperty } from "./dag.ts";
-import { Divergence, type PropertyEnv, PropertyFault } from "./differential.ts";
+import { Divergence, latched, type PropertyEnv, PropertyFault } from "./differential.ts";
 import { edgesAndShards } from "./edges.ts";
 import { filtersProperty } from "./filters.ts";
 import { independence } from "./independence.ts";
@@ -37,7 +37,8 @@ async function runProperty(spec: PropertySpec, ctx: CheckContext): Promise<Check
     warnings: new Map(),
     ...(ctx.coverage ? { coverage: ctx.coverage } : {}),
   };
-  const details = await fc.check(spec.property(ctx, env) as fc.IAsyncProperty<unknown>, {
+  const own = { ...ctx, adapter: latched(ctx.adapter, env) };
+  const details = await fc.check(spec.property(own, env) as fc.IAsyncProperty<unknown>, {
     seed: ctx.seed,
     numRuns: ctx.runs,
     ...(ctx.fcPath ? { path: ctx.fcPath } : {}),
