@@ -112,20 +112,67 @@ export class InProcessAdapter implements Adapter {
   }
 }
 
-/** Loads `--adapter ./module.ts` (or .js): its default export, `implementation`, or `createImplementation()`. */
+/** An object shaped like an Implementation (it answers requests). */
+function answers(x: unknown): boolean {
+  return !!x && typeof x === "object" && typeof (x as { handle?: unknown }).handle === "function";
+}
+
+/** What an import error says, in one line: esbuild's first ERROR line rather than "Transform failed with 1 error:". */
+function loadErrorLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  const line = (lines.find((l) => /\bERROR: /.test(l)) ?? lines[0] ?? "an empty error").trim();
+  const code = (e as { code?: unknown } | null)?.code;
+  return /top-level await/i.test(text) || code === "ERR_REQUIRE_ASYNC_MODULE"
+    ? `${line} (the module is loaded as CommonJS, which cannot import a module that uses top-level await: import it with \`await import()\` inside createImplementation(), or make the module ESM: "type": "module" in its package.json, or the .mts extension)`
+    : line;
+}
+
+/**
+ * Loads `--adapter ./module.ts` (.ts, .mts, .cts, .js, .mjs, .cjs, in an ES module or a CommonJS package):
+ * its default export, `implementation`, or `createImplementation()` (called, and awaited). A CommonJS
+ * module arrives as `{ default: module.exports }`, and TypeScript compiled to CommonJS as
+ * `{ default: { default, implementation, ... } }`: both layers are looked into.
+ */
 export async function loadModuleImplementation(path: string, cwd = process.cwd()): Promise<Implementation> {
   const abs = isAbsolute(path) ? path : resolve(cwd, path);
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (e) {
-    throw new AdapterStartError(
-      `cannot load the adapter module ${path}: ${(e as Error).message.split("\n")[0]}`,
-    );
+    throw new AdapterStartError(`cannot load the adapter module ${path}: ${loadErrorLine(e)}`);
   }
-  let impl: unknown = mod.default ?? mod.implementation;
-  if (impl === undefined && typeof mod.createImplementation === "function")
-    impl = await (mod.createImplementation as () => unknown)();
+  const names = (m: Record<string, unknown>) =>
+    Object.keys(m).filter((k) => k !== "default" && k !== "__esModule" && k !== "module.exports");
+  // A default export that is an object but no Implementation is a CommonJS module.exports (or a
+  // TypeScript module compiled to CommonJS): look into it before the outer layer.
+  const inner = mod.default;
+  const cjs = inner !== null && typeof inner === "object" && !answers(inner);
+  const innerLayer = cjs ? (inner as Record<string, unknown>) : undefined;
+  const layers: [Record<string, unknown>, boolean][] = innerLayer
+    ? [
+        [innerLayer, true],
+        [mod, false],
+      ]
+    : [[mod, true]];
+  if (
+    (innerLayer
+      ? Object.keys(innerLayer).filter((k) => k !== "__esModule").length === 0
+      : inner === undefined) &&
+    names(mod).length === 0
+  )
+    throw new AdapterStartError(
+      `the adapter module ${path} exports nothing: it needs a default export, \`implementation\` or \`createImplementation()\` giving an Implementation {info, capabilities, reset(), handle(op, args)} (see adapters/interface.ts)`,
+    );
+  let impl: unknown = innerLayer;
+  for (const [m, defaultCounts] of layers) {
+    if (defaultCounts && m.default !== undefined) impl = m.default;
+    else if (m.implementation !== undefined) impl = m.implementation;
+    else if (typeof m.createImplementation === "function")
+      impl = await (m.createImplementation as () => unknown)();
+    else continue;
+    break;
+  }
   if (typeof impl === "function") impl = await (impl as () => unknown)();
   const i = impl as Partial<Implementation> | undefined;
   const missing: string[] = [];

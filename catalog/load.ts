@@ -3,7 +3,7 @@
 // prefixes match their document). It collects every problem before failing, and each names the file and
 // the path inside it, so a broken spec file is fixed in one pass.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 
@@ -98,12 +98,53 @@ export interface SpecProblem {
 export class SpecError extends Error {
   readonly problems: SpecProblem[];
   constructor(problems: SpecProblem[]) {
-    super(
-      `the spec is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map(formatProblem).join("\n")}`,
-    );
+    super(specErrorMessage(problems));
     this.name = "SpecError";
     this.problems = problems;
   }
+}
+
+/**
+ * One line for one problem ("spec/rules/x.yaml:3: not valid YAML: ...", "cannot read /a/b.yaml: no such
+ * file"); a heading and one line per problem otherwise, so that a broken file is fixed in one pass.
+ */
+function specErrorMessage(problems: SpecProblem[]): string {
+  if (problems.length === 1) {
+    const p = problems[0]!;
+    const where = formatProblem(p).trim();
+    return p.message.startsWith("cannot read: ") && !p.path
+      ? `cannot read ${p.file}: ${p.message.slice("cannot read: ".length)}`
+      : where;
+  }
+  const files = [...new Set(problems.map((p) => p.file))];
+  const what = files.every((f) => /^spec\//.test(f) || /\/spec\//.test(f))
+    ? "the spec is invalid"
+    : files.length === 1
+      ? `${files[0]} is invalid`
+      : "invalid files";
+  return `${what} (${problems.length} problems):\n${problems.map(formatProblem).join("\n")}`;
+}
+
+/** How a file is named in a message: relative to the package when inside it, else absolute. */
+export function displayPath(absPath: string): string {
+  const rel = relative(REPO_ROOT, absPath);
+  return rel === "" ? absPath : rel.startsWith("..") || isAbsolute(rel) ? resolve(absPath) : rel;
+}
+
+/** What went wrong with a file system call, without Node's repetition of the path. */
+export function fsReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const known: Record<string, string> = {
+    ENOENT: "no such file or folder",
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    EISDIR: "it is a folder, not a file",
+    ENOTDIR: "a part of the path is a file, not a folder",
+    EROFS: "read-only file system",
+    ENOSPC: "no space left on the device",
+  };
+  if (err && typeof err.code === "string" && known[err.code]) return `${known[err.code]} (${err.code})`;
+  return err instanceof Error ? err.message.split("\n")[0]! : String(e);
 }
 
 export function formatProblem(p: SpecProblem): string {
@@ -113,15 +154,50 @@ export function formatProblem(p: SpecProblem): string {
 
 let ajvInstance: Ajv2020 | undefined;
 
-/** One ajv instance holding every schema of spec/schemas/ (and of a given spec dir), by $id. */
+/**
+ * One ajv instance holding every schema of spec/schemas/ (and of a given spec dir), by $id. A schema file
+ * that is not JSON, or not a valid JSON Schema, is a SpecError naming it (when it is added, or when ajv
+ * first compiles it).
+ */
 export function schemaValidator(specDir = SPEC_DIR): Ajv2020 {
   if (ajvInstance && specDir === SPEC_DIR) return ajvInstance;
   const ajv = new Ajv2020({ allErrors: true, strict: true });
   const dir = join(specDir, "schemas");
-  for (const f of readdirSync(dir).sort()) {
-    if (!f.endsWith(".json")) continue;
-    ajv.addSchema(JSON.parse(readFileSync(join(dir, f), "utf8")) as object);
+  const fileOf = new Map<string, string>();
+  const bad = (file: string, message: string) =>
+    new SpecError([{ file: displayPath(join(dir, file)), path: "", message }]);
+  let files: string[];
+  try {
+    files = readdirSync(dir).sort();
+  } catch (e) {
+    throw new SpecError([{ file: displayPath(dir), path: "", message: `cannot list: ${fsReason(e)}` }]);
   }
+  for (const f of files) {
+    if (!f.endsWith(".json")) continue;
+    let schema: unknown;
+    try {
+      schema = JSON.parse(readFileSync(join(dir, f), "utf8"));
+    } catch (e) {
+      throw bad(f, e instanceof SyntaxError ? `not JSON (${e.message})` : `cannot read: ${fsReason(e)}`);
+    }
+    try {
+      ajv.addSchema(schema as object);
+    } catch (e) {
+      throw bad(f, `not a valid JSON Schema: ${(e as Error).message}`);
+    }
+    const id = (schema as { $id?: unknown } | null)?.$id;
+    if (typeof id === "string") fileOf.set(id, f);
+  }
+  // ajv compiles a schema when it is first asked for: a schema that fails then is named too.
+  const getSchema = ajv.getSchema.bind(ajv);
+  ajv.getSchema = ((ref: string) => {
+    try {
+      return getSchema(ref);
+    } catch (e) {
+      const id = ref.split("#")[0]!;
+      throw bad(fileOf.get(id) ?? id, `not a valid JSON Schema: ${(e as Error).message}`);
+    }
+  }) as typeof ajv.getSchema;
   if (specDir === SPEC_DIR) ajvInstance = ajv;
   return ajv;
 }
@@ -162,12 +238,12 @@ export function readValidated<T>(
   problems: SpecProblem[],
   specDir = SPEC_DIR,
 ): T | undefined {
-  const file = relative(REPO_ROOT, absPath) || absPath;
+  const file = displayPath(absPath);
   let text: string;
   try {
     text = readFileSync(absPath, "utf8");
   } catch (e) {
-    problems.push({ file, path: "", message: `cannot read: ${(e as Error).message}` });
+    problems.push({ file, path: "", message: `cannot read: ${fsReason(e)}` });
     return undefined;
   }
   const lineCounter = new LineCounter();
@@ -184,7 +260,21 @@ export function readValidated<T>(
     }
     return undefined;
   }
-  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (e) {
+    // yaml refuses aliases that expand past maxAliasCount nodes (a "billion laughs" document).
+    const bomb = /alias count/i.test((e as Error).message);
+    problems.push({
+      file,
+      path: "",
+      message: bomb
+        ? "refused: its YAML aliases expand past 100 nodes (an alias bomb, a resource exhaustion attack)"
+        : `not valid YAML: ${(e as Error).message.split("\n")[0]}`,
+    });
+    return undefined;
+  }
   const validate = schemaValidator(specDir).getSchema(schemaId(schema));
   if (!validate) {
     problems.push({ file, path: "", message: `no schema ${schema} in spec/schemas` });
@@ -231,18 +321,23 @@ export function loadCatalog(specDir = SPEC_DIR, opts: { olderRelease?: boolean }
   const rules: Rule[] = [];
   const ruleDir = join(specDir, "rules");
   let ruleFiles: string[] = [];
+  let rulesMissing = false;
   try {
     ruleFiles = readdirSync(ruleDir)
       .filter((f) => f.endsWith(".yaml"))
       .sort();
   } catch (e) {
+    rulesMissing = true;
     problems.push({
-      file: relative(REPO_ROOT, ruleDir),
+      file: displayPath(ruleDir),
       path: "",
-      message: `cannot list: ${(e as Error).message}`,
+      message:
+        (e as NodeJS.ErrnoException).code === "ENOENT"
+          ? "missing: the folder of rule files is not there"
+          : `cannot list: ${fsReason(e)}`,
     });
   }
-  let rulesComplete = true;
+  let rulesComplete = !rulesMissing;
   for (const f of ruleFiles) {
     const abs = join(ruleDir, f);
     const data = readValidated<RuleFile>(abs, "rules.schema.json", problems, specDir);
@@ -251,16 +346,17 @@ export function loadCatalog(specDir = SPEC_DIR, opts: { olderRelease?: boolean }
       continue;
     }
     const file = relative(REPO_ROOT, abs);
+    const shown = displayPath(abs);
     data.rules.forEach((r, i) => {
       if (r.source.doc !== data.document.id)
         problems.push({
-          file,
+          file: shown,
           path: `/rules/${i}/source/doc`,
           message: `rule ${r.id} cites ${r.source.doc} but the file is ${data.document.id}`,
         });
       if (!r.id.startsWith(PREFIX_OF[data.document.id]))
         problems.push({
-          file,
+          file: shown,
           path: `/rules/${i}/id`,
           message: `rule ids of ${data.document.id} start with ${PREFIX_OF[data.document.id]}, not ${r.id}`,
         });
@@ -321,15 +417,16 @@ export function loadCatalog(specDir = SPEC_DIR, opts: { olderRelease?: boolean }
 /** What the schemas cannot say: unique ids and resolving references. */
 export function lintCatalog(c: Catalog, specDir = SPEC_DIR): SpecProblem[] {
   const problems: SpecProblem[] = [];
-  const rel = (p: string) => relative(REPO_ROOT, join(specDir, p));
+  const rel = (p: string) => displayPath(join(specDir, p));
+  const shown = (ruleFile: string) => displayPath(resolve(REPO_ROOT, ruleFile));
   const ruleIds = new Map<string, Rule>();
   for (const r of c.rules) {
     const prev = ruleIds.get(r.id);
     if (prev)
       problems.push({
-        file: r.file,
+        file: shown(r.file),
         path: "/rules",
-        message: `rule id ${r.id} is used twice (also in ${prev.file})`,
+        message: `rule id ${r.id} is used twice (also in ${shown(prev.file)})`,
       });
     ruleIds.set(r.id, r);
   }
@@ -350,7 +447,7 @@ export function lintCatalog(c: Catalog, specDir = SPEC_DIR): SpecProblem[] {
       for (const cap of [r.capability, ...(r.applies_with ?? [])])
         if (!caps.has(cap))
           problems.push({
-            file: r.file,
+            file: shown(r.file),
             path: `/rules/${r.id}/capability`,
             message: `rule ${r.id} names capability ${cap}, which spec/capabilities.yaml does not list`,
           });
@@ -376,14 +473,14 @@ export function lintCatalog(c: Catalog, specDir = SPEC_DIR): SpecProblem[] {
     (r.decisions ?? []).forEach((d, j) => {
       if (!decisionIds.has(d))
         problems.push({
-          file: r.file,
+          file: shown(r.file),
           path: `/rules/${r.id}/decisions/${j}`,
           message: `rule ${r.id} names decision ${d}, which does not exist`,
         });
     });
     if (r.retired?.replaced_by && !ruleIds.has(r.retired.replaced_by))
       problems.push({
-        file: r.file,
+        file: shown(r.file),
         path: `/rules/${r.id}/retired/replaced_by`,
         message: `rule ${r.id} is replaced by ${r.retired.replaced_by}, which does not exist`,
       });

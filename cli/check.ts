@@ -1,13 +1,27 @@
 // asl-conform check: the spec gate CI runs (harness/gate.ts says what it requires). Exit 0 when every
 // requirement holds, 1 naming each problem otherwise, 2 when it cannot run.
-import { resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { runGate } from "../authoring/gate.ts";
 import { writeLedger } from "../authoring/ledger.ts";
 import { loadCatalog } from "../catalog/load.ts";
 import { THOROUGH_RUNS } from "../harness/run.ts";
 import { loadSuite } from "../harness/suite.ts";
-import { EXIT_FAILED, EXIT_OK, out } from "./util.ts";
+import { CliError, EXIT_FAILED, EXIT_OK, out } from "./util.ts";
+
+/** A --root the gate can check: a folder holding spec/ and vectors/; else the command cannot run (exit 2). */
+function checkableRoot(root: string): string {
+  const dir = resolve(root);
+  if (!existsSync(dir)) throw new CliError(`cannot check ${dir}: no such folder`);
+  if (!statSync(dir).isDirectory()) throw new CliError(`cannot check ${dir}: it is a file, not a folder`);
+  const lacking = ["spec", "vectors"].filter((d) => !existsSync(join(dir, d)));
+  if (lacking.length > 0)
+    throw new CliError(
+      `cannot check ${dir}: it holds no ${lacking.map((d) => `${d}/`).join(" and no ")} folder (--root names a tree with spec/ and vectors/)`,
+    );
+  return dir;
+}
 
 export function registerCheck(program: Command): void {
   program
@@ -26,6 +40,7 @@ export function registerCheck(program: Command): void {
         root?: string;
         skipSelftest?: boolean;
       }) => {
+        const root = opts.root === undefined ? undefined : checkableRoot(opts.root);
         if (opts.updateLedger) {
           const l = writeLedger(
             loadCatalog(),
@@ -41,7 +56,7 @@ export function registerCheck(program: Command): void {
           seed: 20261122,
           runs: THOROUGH_RUNS,
           python: !opts.skipPython,
-          ...(opts.root ? { root: resolve(opts.root) } : {}),
+          ...(root ? { root } : {}),
           skipSelftest: opts.skipSelftest === true,
           onStep: (s) => (quiet ? undefined : process.stderr.write(`check: ${s}\n`)),
         });

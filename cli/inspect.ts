@@ -3,6 +3,7 @@
 // (DEC-027) with code, offset, field and rule. Exit 0 for a valid segment, 1 for a defective one.
 import { readFileSync } from "node:fs";
 import { type Command, InvalidArgumentError } from "commander";
+import { fsReason } from "../catalog/load.ts";
 import { type InspectReport, inspectSegment } from "../reference/segment/inspect.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, out } from "./util.ts";
 
@@ -42,7 +43,7 @@ export function registerInspect(program: Command): void {
       try {
         bytes = new Uint8Array(readFileSync(file));
       } catch (e) {
-        throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
+        throw new CliError(`cannot read ${file}: ${fsReason(e)}`);
       }
       const report = inspectSegment(
         bytes,

@@ -3,7 +3,7 @@
 // not do its job (bad flag, unreadable file, adapter would not start). No stack trace reaches a user
 // unless ASL_CONFORM_DEBUG=1.
 import { Command, CommanderError } from "commander";
-import { SpecError } from "../catalog/load.ts";
+import { displayPath, fsReason, SpecError } from "../catalog/load.ts";
 import { VectorFileError } from "../harness/vectors/read.ts";
 import { registerAdequacy } from "./adequacy.ts";
 import { registerCheck } from "./check.ts";
@@ -14,6 +14,7 @@ import { registerRules } from "./rules.ts";
 import { registerRun } from "./run.ts";
 import { registerSelftest } from "./selftest.ts";
 import { registerServe } from "./serve.ts";
+import { registerStore } from "./store.ts";
 import { CliError, EXIT_CANNOT_RUN } from "./util.ts";
 import { registerVectors } from "./vectors.ts";
 
@@ -43,6 +44,7 @@ registerServe(program);
 registerSelftest(program);
 registerAdequacy(program);
 registerVectors(program);
+registerStore(program);
 
 for (const cmd of program.commands) {
   cmd.exitOverride();
@@ -54,6 +56,21 @@ try {
 } catch (e) {
   process.exitCode = reportFailure(e);
 }
+
+const VERB_OF: Record<string, string> = {
+  open: "open",
+  read: "read",
+  scandir: "list",
+  opendir: "list",
+  stat: "find",
+  lstat: "find",
+  mkdir: "create",
+  write: "write",
+  rmdir: "remove",
+  unlink: "remove",
+  rename: "rename",
+  copyfile: "copy",
+};
 
 function reportFailure(e: unknown): number {
   if (e instanceof CommanderError) {
@@ -73,6 +90,13 @@ function reportFailure(e: unknown): number {
   if (e instanceof CliError) {
     process.stderr.write(`asl-conform: ${e.message}\n`);
     return e.exitCode;
+  }
+  // A file system call that failed on a path a command did not guard: the path and the reason, one line.
+  const fsErr = e as NodeJS.ErrnoException;
+  if (fsErr instanceof Error && typeof fsErr.code === "string" && typeof fsErr.path === "string") {
+    const verb = VERB_OF[fsErr.syscall ?? ""] ?? "use";
+    process.stderr.write(`asl-conform: cannot ${verb} ${displayPath(fsErr.path)}: ${fsReason(fsErr)}\n`);
+    return EXIT_CANNOT_RUN;
   }
   const err = e as Error;
   process.stderr.write(`asl-conform: internal error: ${err?.message ?? String(e)}\n`);

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { syncGenerated } from "../authoring/codegen.ts";
 import { syncRuleChecks } from "../authoring/rules-sync.ts";
 import { rulesJson, rulesMarkdown, rulesTable } from "../authoring/rules-view.ts";
-import { CAPABILITIES, loadCatalog } from "../catalog/load.ts";
+import { CAPABILITIES, fsReason, loadCatalog } from "../catalog/load.ts";
 import { CliError, EXIT_FAILED, out } from "./util.ts";
 
 export function registerRules(program: Command): void {
@@ -33,7 +33,7 @@ export function registerRules(program: Command): void {
         try {
           writeFileSync(opts.out, text.endsWith("\n") ? text : `${text}\n`);
         } catch (e) {
-          throw new CliError(`cannot write ${opts.out}: ${(e as Error).message}`);
+          throw new CliError(`cannot write ${opts.out}: ${fsReason(e)}`);
         }
       } else await out(text);
     });

@@ -1,5 +1,5 @@
 // The layout is the architecture (ARCHITECTURE.md): each folder may import only the folders below it
-// (cli > bench > authoring > harness > adapters > reference > catalog), no file takes part in an import
+// (cli > tools > bench > authoring > harness > adapters > reference > catalog), no file takes part in an import
 // cycle, and the runner never loads the vector generator. A failure names the offending import.
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,7 +7,17 @@ import { describe, expect, it } from "vitest";
 import { cycles, importGraph, reach, sourceFiles } from "./helpers/imports.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const LAYERS = ["catalog", "reference", "adapters", "harness", "authoring", "bench", "cli", "bin"] as const;
+const LAYERS = [
+  "catalog",
+  "reference",
+  "adapters",
+  "harness",
+  "authoring",
+  "bench",
+  "tools",
+  "cli",
+  "bin",
+] as const;
 const rank = (file: string) => LAYERS.indexOf(file.split("/")[0] as (typeof LAYERS)[number]);
 const files = LAYERS.flatMap((l) => sourceFiles(resolve(root, l), new Set(["examples", "node_modules"])));
 const g = importGraph(root, files);

@@ -9,6 +9,8 @@ import type { JournalRecord } from "./journal-codec.ts";
 export const DEFAULT_BLOCK_LIMIT = 64 * 1024 * 1024;
 
 export interface BlockSpace {
+  /** Throws a typed error, before anything is written, when an artifact of this size cannot be appended. */
+  checkAppend?(length: number): void;
   /** Appends bytes and returns where they are; durable when this returns if the backend syncs always. */
   append(bytes: Uint8Array): ArtifactLocation;
   /** The bytes at a location, or an error naming the block and offset when they are not all there. */

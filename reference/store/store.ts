@@ -77,6 +77,7 @@ export class Store {
     if (visible !== undefined) {
       location = visible.location;
     } else {
+      this.blocks.checkAppend?.(bytes.length); // an engine limit refuses before anything is written
       location = this.mutate(() => {
         const loc = this.blocks.append(bytes);
         this.journal.append({

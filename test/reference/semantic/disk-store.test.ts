@@ -178,11 +178,13 @@ describe("disk store", () => {
     s.close();
     const log = readFileSync(join(dir, "log"));
     const flipped = Buffer.from(log);
-    flipped[20] = flipped[20]! ^ 1; // inside the first PUT's payload
+    // Inside the first PUT's payload: since DEC-038 the log begins with a 24-byte header frame, so the
+    // first PUT frame starts at byte 24 (before, at 0).
+    flipped[44] = flipped[44]! ^ 1;
     writeFileSync(join(dir, "log"), flipped);
     const e = errorOf(() => openDiskStore(dir));
     expect(e?.code).toBe("STORE_CORRUPT_LOG");
-    expect(e?.message).toMatch(/log: .* at byte offset 0$/);
+    expect(e?.message).toMatch(/log: put frame .* at byte offset 24$/);
     writeFileSync(join(dir, "log"), log);
 
     const snapFile = join(dir, "snapshots", `${snap.snapshot}.snap`);
