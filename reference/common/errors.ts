@@ -43,3 +43,14 @@ export class AslError extends Error {
 export function isAslError(e: unknown): e is AslError {
   return e instanceof AslError;
 }
+
+/**
+ * An engine limit of the reference (not of the drafts): a typed error raised before anything is written or
+ * changed, so the state is exactly what it was.
+ */
+export function engineLimit(what: string): AslError {
+  return new AslError("INTERNAL", `engine limit: ${what}; nothing was changed`);
+}
+
+/** The most entries a V8 Map or Set holds is 2^24; the engine stops one short of it, with engineLimit. */
+export const MAP_LIMIT = 2 ** 24 - 1;

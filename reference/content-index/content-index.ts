@@ -14,7 +14,7 @@
 // one map read deep, however many installs happen.
 //
 // This module imports nothing of the structural index or the materialization cache (IDX-DEP-001, IDX-DEP-003).
-import { AslError } from "../common/errors.ts";
+import { AslError, engineLimit, MAP_LIMIT } from "../common/errors.ts";
 import { toHex } from "../common/hash.ts";
 import { EMPTY_DIGEST, GENESIS_ID, snapshotId } from "./digest.ts";
 import { FlatState, Line } from "./line.ts";
@@ -64,7 +64,11 @@ export class ContentIndex {
   private line: Line;
   private baseId: SnapshotId = GENESIS_ID;
 
-  constructor() {
+  /** The most distinct keys, and snapshots, this index holds (MAP_LIMIT; smaller in tests of the limit). */
+  private readonly limit: number;
+
+  constructor(opts: { limit?: number } = {}) {
+    this.limit = opts.limit ?? MAP_LIMIT;
     const genesis = new FlatState(0, EMPTY_DIGEST, new Map());
     this.line = new Line(0, genesis, 0);
     this.snapshots.set(GENESIS_ID, {
@@ -118,6 +122,8 @@ export class ContentIndex {
     const id = snapshotId(position, digest);
     const rec = this.snapshots.get(id);
     if (rec === undefined) {
+      if (this.snapshots.size >= this.limit)
+        throw engineLimit(`the content index holds at most ${this.limit} snapshots`);
       this.snapshots.set(id, {
         id,
         position,
@@ -204,6 +210,8 @@ export class ContentIndex {
   private intern(key: ArtifactKey): number {
     let id = this.keyIds.get(key);
     if (id === undefined) {
+      if (this.keys.length >= this.limit)
+        throw engineLimit(`the content index holds at most ${this.limit} distinct keys`);
       id = this.keys.length;
       this.keys.push(key);
       this.keyIds.set(key, id);

@@ -27,7 +27,7 @@
 import { constants as bufferConstants } from "node:buffer";
 import * as fs from "node:fs";
 import { join } from "node:path";
-import { AslError } from "../common/errors.ts";
+import { AslError, engineLimit } from "../common/errors.ts";
 import type { ArtifactLocation } from "../content-index/index.ts";
 import { GENESIS_ID } from "../content-index/index.ts";
 import { type BlockSpace, DEFAULT_BLOCK_LIMIT, type Journal, place } from "./backend.ts";
@@ -78,11 +78,6 @@ export interface Recovery {
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-/** An engine limit: a typed error raised before anything is written or read (the state is unchanged). */
-export function engineLimit(what: string): AslError {
-  return new AslError("INTERNAL", `engine limit: ${what}; nothing was changed`);
-}
 
 class DiskBlocks implements BlockSpace {
   private readonly readFds = new Map<bigint, number>();

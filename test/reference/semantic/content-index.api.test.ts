@@ -145,3 +145,33 @@ describe("content index state requests (DEC-020)", () => {
     expect("typeTag" in entries[1]!).toBe(false);
   });
 });
+
+describe("engine limits (issue: a Map past 2^24 keys threw RangeError after the key was half-added)", () => {
+  it("a new key past the limit is INTERNAL 'engine limit' and changes nothing; known keys still write", () => {
+    const ci = new ContentIndex({ limit: 3 });
+    for (let i = 0; i < 3; i++) ci.put(key(i), loc(i));
+    const before = ci.current();
+    const e = err(() => ci.put(key(9), loc(9)));
+    expect([e.code, e.message]).toEqual([
+      "INTERNAL",
+      "engine limit: the content index holds at most 3 distinct keys; nothing was changed",
+    ]);
+    expect(err(() => ci.tombstone(key(9))).code).toBe("INTERNAL");
+    expect(ci.current()).toEqual(before);
+    expect(ci.lookup(key(9))).toBeUndefined();
+    expect([...ci.lineEntries()].length).toBe(3);
+    expect(ci.put(key(1), loc(7))).toBe(3); // an existing key is no new entry in the key table
+    expect(ci.lookup(key(1))?.location.offset).toBe(7n);
+  });
+
+  it("a snapshot past the limit is refused the same way; the same state again is no new snapshot", () => {
+    const ci = new ContentIndex({ limit: 2 }); // genesis + one
+    ci.put(key(1), loc(0));
+    const s = ci.snapshot();
+    expect(ci.snapshot()).toEqual(s);
+    ci.put(key(2), loc(1));
+    const e = err(() => ci.snapshot());
+    expect(e.message).toBe("engine limit: the content index holds at most 2 snapshots; nothing was changed");
+    expect(ci.listSnapshots().length).toBe(2);
+  });
+});
