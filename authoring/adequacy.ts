@@ -6,15 +6,17 @@
 // Deterministic: no timestamps; mutants are identified by file, mutator, the code they replace and the
 // replacement, never by Stryker's run-local ids or by line numbers alone.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { readValidated, SpecError, type SpecProblem } from "../catalog/load.ts";
 import { REPO_ROOT } from "../catalog/paths.ts";
 import { loadSuite } from "../harness/suite.ts";
 
 export const ADEQUACY_DIR = join(REPO_ROOT, "adequacy");
 export const STRYKER_REPORT = join(REPO_ROOT, "reports/adequacy/mutation.json");
-export const TRIAGE_FILE = join(ADEQUACY_DIR, "triage.yaml");
+/** One triage file per folder of the engine (adequacy/triage/<folder>.yaml), so folders are triaged apart. */
+export const TRIAGE_DIR = join(ADEQUACY_DIR, "triage");
 export const TARGET = 0.95;
 
 interface StrykerMutant {
@@ -104,13 +106,32 @@ function snippet(source: string, m: StrykerMutant): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-/** The triage file (schema spec/schemas/adequacy-triage.schema.json); none yet is an empty triage. */
-export function readTriage(file = TRIAGE_FILE): TriageEntry[] {
-  if (!existsSync(file)) return [];
+/** The triage files (schema spec/schemas/adequacy-triage.schema.json), in name order; none is an empty triage. */
+export function readTriage(dir = TRIAGE_DIR): TriageEntry[] {
+  if (!existsSync(dir)) return [];
   const problems: SpecProblem[] = [];
-  const data = readValidated<{ mutants: TriageEntry[] }>(file, "adequacy-triage.schema.json", problems);
-  if (!data) throw new SpecError(problems);
-  return data.mutants;
+  const out: TriageEntry[] = [];
+  const seen = new Map<string, string>();
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith(".yaml"))
+    .sort()) {
+    const file = join(dir, name);
+    const data = readValidated<{ mutants: TriageEntry[] }>(file, "adequacy-triage.schema.json", problems);
+    for (const t of data?.mutants ?? []) {
+      const k = key(t.file, t.mutator, t.original, t.replacement);
+      const other = seen.get(k);
+      if (other)
+        problems.push({
+          file: `adequacy/triage/${name}`,
+          path: "/mutants",
+          message: `the mutant ${t.mutator} \`${t.original}\` -> \`${t.replacement}\` of ${t.file} is triaged twice (also in ${other})`,
+        });
+      seen.set(k, `adequacy/triage/${name}`);
+      out.push(t);
+    }
+  }
+  if (problems.length > 0) throw new SpecError(problems);
+  return out;
 }
 
 const key = (file: string, mutator: string, original: string, replacement: string) =>
@@ -246,13 +267,31 @@ export async function runAdequacy(opts: {
   incremental?: boolean;
   reportOnly?: boolean;
   mutate?: string;
+  /** A folder for a trial run: Stryker's report, its incremental file and our report go there, not to adequacy/. */
+  scratch?: string;
+  concurrency?: number;
   onLine?: (line: string) => void;
-}): Promise<{ report: AdequacyReport; seconds: number }> {
+}): Promise<{ report: AdequacyReport; seconds: number; dir: string }> {
   const started = performance.now();
+  const scratch = opts.scratch ? resolve(opts.scratch) : undefined;
+  const strykerReport = scratch ? join(scratch, "mutation.json") : STRYKER_REPORT;
+  const outDir = scratch ?? ADEQUACY_DIR;
   if (!opts.reportOnly) {
-    const args = ["stryker", "run", "stryker.adequacy.config.mjs"];
+    let config = "stryker.adequacy.config.mjs";
+    if (scratch) {
+      mkdirSync(scratch, { recursive: true });
+      config = join(scratch, "stryker.config.mjs");
+      const base = pathToFileURL(join(REPO_ROOT, "stryker.adequacy.config.mjs")).href;
+      const tag = scratch.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "");
+      writeFileSync(
+        config,
+        `// A trial run of npm run adequacy (--scratch): the committed configuration, with its outputs here.\nimport base from ${JSON.stringify(base)};\nexport default {\n  ...base,\n  jsonReporter: { fileName: ${JSON.stringify(strykerReport)} },\n  incrementalFile: ${JSON.stringify(join(scratch, "incremental.json"))},\n  tempDirName: ${JSON.stringify(`.stryker-tmp/${tag}`)},\n};\n`,
+      );
+    }
+    const args = ["stryker", "run", config];
     if (opts.incremental) args.push("--incremental");
     if (opts.mutate) args.push("--mutate", opts.mutate);
+    if (opts.concurrency) args.push("--concurrency", String(opts.concurrency));
     const code = await new Promise<number>((resolve) => {
       const child = spawn("npx", args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
       const pass = (b: Buffer) => {
@@ -267,17 +306,17 @@ export async function runAdequacy(opts: {
   }
   let stryker: StrykerReport;
   try {
-    stryker = JSON.parse(readFileSync(STRYKER_REPORT, "utf8")) as StrykerReport;
+    stryker = JSON.parse(readFileSync(strykerReport, "utf8")) as StrykerReport;
   } catch (e) {
-    throw new Error(`cannot read Stryker's report ${STRYKER_REPORT}: ${(e as Error).message}`);
+    throw new Error(`cannot read Stryker's report ${strykerReport}: ${(e as Error).message}`);
   }
   const suite = await loadSuite();
   const byId = new Map(suite.checks.map((c) => [c.id, c.rules]));
   const report = adequacyReport(stryker, readTriage(), (id) => byId.get(id) ?? []);
-  mkdirSync(ADEQUACY_DIR, { recursive: true });
-  writeFileSync(join(ADEQUACY_DIR, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(ADEQUACY_DIR, "report.md"), adequacyMarkdown(report));
-  return { report, seconds: Math.round((performance.now() - started) / 1000) };
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(outDir, "report.md"), adequacyMarkdown(report));
+  return { report, seconds: Math.round((performance.now() - started) / 1000), dir: outDir };
 }
 
 /** Per rule, the checks that killed machine-made mutants, from the committed report (none when there is none). */

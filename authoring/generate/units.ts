@@ -16,6 +16,10 @@ import { SPEC_DIR } from "../../catalog/paths.ts";
 import type { Step } from "../../harness/traces/form.ts";
 import type { IndexEntry, UnitCase } from "../../harness/vectors/read.ts";
 import { fmix64, splitmix64 } from "../../reference/filters/mix.ts";
+import { adequacyDerivedUnits } from "../cases/adequacy/derived.ts";
+import { adequacyQueryUnits } from "../cases/adequacy/query.ts";
+import { adequacySegmentUnits } from "../cases/adequacy/segment.ts";
+import { adequacyStateUnits } from "../cases/adequacy/state.ts";
 import { EDGES } from "../cases/segments/valid.ts";
 import { answerOf, type GeneratedPart, jsonFile, manifestHeader } from "./canonical.ts";
 
@@ -978,6 +982,11 @@ export async function unitFiles(): Promise<GeneratedPart> {
     ["ATXI-VIS-001"],
     ["segment-query"],
   );
+  // The cases written to kill what the adequacy run found alive (authoring/cases/adequacy/).
+  await adequacySegmentUnits(request);
+  await adequacyQueryUnits(request);
+  await adequacyStateUnits(request);
+  await adequacyDerivedUnits(request);
   return {
     files: [
       jsonFile("units/manifest.json", {

@@ -11,6 +11,8 @@ import type { IncidenceRole } from "../../../reference/query/segment-set.ts";
 import type { ErrorStage } from "../../../reference/segment/check-order.ts";
 import { decodeSegment, verifySegment } from "../../../reference/segment/decode.ts";
 import { encodeSegment, segmentInput } from "../../../reference/segment/encode.ts";
+import { adequacySets } from "../adequacy/query.ts";
+import { adequacySegmentDrafts, adequacySegmentInputs } from "../adequacy/segment.ts";
 import type { CheckRef, InvalidDraft, Mutation } from "./edits.ts";
 import { invalidDrafts } from "./invalid.ts";
 import { NOTES, type VectorNote } from "./notes.ts";
@@ -114,7 +116,7 @@ export function generateSegmentVectors(added: ExtraCases = {}): SegmentVectorSui
       inside: v.inside ?? [],
     });
   };
-  for (const v of [...validInputs(), ...(added.valid ?? [])]) addValid(v, true);
+  for (const v of [...validInputs(), ...adequacySegmentInputs(), ...(added.valid ?? [])]) addValid(v, true);
   const vis: SetInput = visibilitySet();
   for (const m of vis.members) addValid(m, false);
   const extra = (name: string, comment: string, input: ValidInput["input"]): ValidInput => ({
@@ -247,7 +249,23 @@ export function generateSegmentVectors(added: ExtraCases = {}): SegmentVectorSui
       );
   }
 
-  const drafts = [...invalidDrafts(bytesByName), ...(added.malformed?.(bytesByName) ?? [])];
+  for (const set of adequacySets()) {
+    for (const m of set.members) addValid(m, false);
+    addSet(
+      set.name,
+      set.rules,
+      set.flags,
+      set.comment,
+      set.members.map((m) => m.name),
+      set.probe,
+    );
+  }
+
+  const drafts = [
+    ...invalidDrafts(bytesByName),
+    ...adequacySegmentDrafts(bytesByName),
+    ...(added.malformed?.(bytesByName) ?? []),
+  ];
   const malformed: InvalidSegmentCase[] = drafts.map((d: InvalidDraft) => {
     const v = verifySegment(d.bytes);
     if (v.ok) throw new Error(`vectors: malformed case ${d.name} decodes`);
