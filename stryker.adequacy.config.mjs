@@ -17,11 +17,13 @@ export default {
   packageManager: "npm",
   testRunner: "vitest",
   vitest: { configFile: "vitest.adequacy.config.ts", related: false },
-  // The folders of the engine the suite can reach through the protocol. reference/segment/inspect.ts is
-  // left out: it is the `inspect` command's view, reached by no operation of the protocol.
+  // The folders of the engine the suite can reach through the protocol. Left out, as reached by no
+  // operation of the protocol: reference/segment/inspect.ts (the `inspect` command's view) and
+  // reference/store/repair.ts (`asl-conform store check|repair`, tested by test/reference/store-damage).
   mutate: [
     "reference/segment/**/*.ts",
     "!reference/segment/inspect.ts",
+    "!reference/store/repair.ts",
     "reference/filters/**/*.ts",
     "reference/query/**/*.ts",
     "reference/content-index/**/*.ts",
