@@ -1,10 +1,16 @@
 // asl-conform adequacy: the conformance suite as the judge of the engine's machine-made mutants
 // (authoring/adequacy.ts, stryker.adequacy.config.mjs). Exit 0 when every folder reaches the target with
 // every mutant the suite does not kill triaged, 1 otherwise, 2 when it cannot run.
-import { join, relative } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import type { Command } from "commander";
 import { runAdequacy, TARGET } from "../authoring/adequacy.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, out } from "./util.ts";
+
+/** A path relative to the working folder when inside it, absolute otherwise. */
+function shown(path: string): string {
+  const r = relative(process.cwd(), path);
+  return r.startsWith("..") || isAbsolute(r) ? path : r;
+}
 
 export function registerAdequacy(program: Command): void {
   program
@@ -54,7 +60,7 @@ export function registerAdequacy(program: Command): void {
         ).length;
         const below = report.folders.filter((f) => f.score < TARGET).map((f) => f.folder);
         await out(
-          `adequacy: ${below.length === 0 && open === 0 ? "ok" : `${below.length ? `below ${TARGET * 100} % in ${below.join(", ")}` : ""}${below.length && open ? "; " : ""}${open ? `${open} mutants not killed and not triaged` : ""}`} (${seconds} s); ${relative(process.cwd(), join(dir, "report.md")) || "report.md"}`,
+          `adequacy: ${below.length === 0 && open === 0 ? "ok" : `${below.length ? `below ${TARGET * 100} % in ${below.join(", ")}` : ""}${below.length && open ? "; " : ""}${open ? `${open} mutants not killed and not triaged` : ""}`} (${seconds} s); ${shown(join(dir, "report.md"))}`,
         );
         process.exitCode = below.length === 0 && open === 0 ? EXIT_OK : EXIT_FAILED;
       },
