@@ -42,6 +42,7 @@ export interface SegmentCase {
   decoded?: DecodedSegmentJson;
   expected_error?: ExpectedError;
   mutations?: InvalidSegmentCase["mutations"];
+  flags?: string[];
 }
 
 /** Reads vectors/segments/manifest.json (or the one under `vectorsDir`), failing loudly on a bad shape. */
