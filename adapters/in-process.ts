@@ -134,8 +134,28 @@ function loadErrorLine(e: unknown): string {
  * module arrives as `{ default: module.exports }`, and TypeScript compiled to CommonJS as
  * `{ default: { default, implementation, ... } }`: both layers are looked into.
  */
+let tsxReady: Promise<void> | undefined;
+
+/**
+ * An adapter module may be TypeScript, or ES module syntax in a CommonJS package: tsx's hooks load both.
+ * A clone registers them at start-up (bin/asl-conform.js); the installed package, which runs compiled
+ * JavaScript, registers them here on first need.
+ */
+function ensureTsx(): Promise<void> {
+  tsxReady ??= (async () => {
+    const flag = Symbol.for("asl-conform.tsx");
+    if ((globalThis as Record<symbol, unknown>)[flag]) return;
+    const [esm, cjs] = await Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]);
+    esm.register();
+    cjs.register();
+    (globalThis as Record<symbol, unknown>)[flag] = true;
+  })();
+  return tsxReady;
+}
+
 export async function loadModuleImplementation(path: string, cwd = process.cwd()): Promise<Implementation> {
   const abs = isAbsolute(path) ? path : resolve(cwd, path);
+  await ensureTsx();
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;

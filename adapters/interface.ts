@@ -2,7 +2,7 @@
 // operations travel in-process (a TypeScript module exporting an Implementation) and over the process
 // protocol (newline-delimited JSON), so the values here are in their wire form: u64 as decimal strings,
 // keys and ids as 64 hex digits; only bytes are Uint8Array in-process and base64 on the wire.
-import type { Capability } from "../catalog/load.ts";
+import type { Capability } from "../catalog/capabilities.ts";
 
 export type { Capability };
 export const PROTOCOL_VERSION = "asl-conform/1";

@@ -4,6 +4,7 @@
 import { isAbsolute, join, relative } from "node:path";
 import type { Command } from "commander";
 import { runAdequacy, TARGET } from "../authoring/adequacy.ts";
+import { DESCRIPTIONS } from "./descriptions.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, out } from "./util.ts";
 
 /** A path relative to the working folder when inside it, absolute otherwise. */
@@ -15,9 +16,7 @@ function shown(path: string): string {
 export function registerAdequacy(program: Command): void {
   program
     .command("adequacy")
-    .description(
-      "mutate the reference engine (Stryker) and let the conformance suite kill the mutants; writes adequacy/report.json and report.md",
-    )
+    .description(DESCRIPTIONS.adequacy)
     .option("--incremental", "re-test only the mutants in code or checks that changed since the last run")
     .option(
       "--report-only",

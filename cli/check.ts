@@ -8,7 +8,8 @@ import { writeLedger } from "../authoring/ledger.ts";
 import { loadCatalog } from "../catalog/load.ts";
 import { THOROUGH_RUNS } from "../harness/run.ts";
 import { loadSuite } from "../harness/suite.ts";
-import { CliError, EXIT_FAILED, EXIT_OK, out } from "./util.ts";
+import { DESCRIPTIONS } from "./descriptions.ts";
+import { CliError, EXIT_FAILED, EXIT_OK, out, requireClone } from "./util.ts";
 
 /** A --root the gate can check: a folder holding spec/ and vectors/; else the command cannot run (exit 2). */
 function checkableRoot(root: string): string {
@@ -26,9 +27,7 @@ function checkableRoot(root: string): string {
 export function registerCheck(program: Command): void {
   program
     .command("check")
-    .description(
-      "the spec gate: schemas, ids, rule coverage, error-code vectors, the .ksy, fresh vectors and views, the mutant zoo",
-    )
+    .description(DESCRIPTIONS.check)
     .option("--skip-python", "leave the Python example out of the selftest (faster)")
     .option("--update-ledger", "record new rule ids, decisions and codes in spec/ids-ledger.json, then check")
     .option("--root <dir>", "check another tree holding spec/ and vectors/ (e.g. a pull request's checkout)")
@@ -40,6 +39,7 @@ export function registerCheck(program: Command): void {
         root?: string;
         skipSelftest?: boolean;
       }) => {
+        requireClone("check");
         const root = opts.root === undefined ? undefined : checkableRoot(opts.root);
         if (opts.updateLedger) {
           const l = writeLedger(

@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { diffProblems, diffText, diffTrees, readReports } from "../authoring/diff.ts";
 import { REPO_ROOT } from "../catalog/load.ts";
+import { DESCRIPTIONS } from "./descriptions.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, out } from "./util.ts";
 
 /** A directory holding the tree of `base`: the directory itself, or a git ref extracted to a temp dir. */
@@ -34,9 +35,7 @@ export function treeOf(base: string): { root: string; cleanup: () => void } {
 export function registerDiff(program: Command): void {
   program
     .command("diff")
-    .description(
-      "the impact of a spec change: rules and vectors added, changed, retired; implementations that would newly fail",
-    )
+    .description(DESCRIPTIONS.diff)
     .argument("<base>", "a git ref or a directory holding the earlier spec/ (and vectors/)")
     .option("--against <dir>", "compare with this tree instead of the working tree")
     .option("--reports <dir>", "saved report.json files of implementations (searched recursively)")

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { type Command, InvalidArgumentError } from "commander";
 import { fsReason } from "../catalog/load.ts";
 import { type InspectReport, inspectSegment } from "../reference/segment/inspect.ts";
+import { DESCRIPTIONS } from "./descriptions.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, out } from "./util.ts";
 
 function render(file: string, r: InspectReport): string {
@@ -31,7 +32,7 @@ function render(file: string, r: InspectReport): string {
 export function registerInspect(program: Command): void {
   program
     .command("inspect")
-    .description("show a segment file's structure with byte offsets, and its first defect if it has one")
+    .description(DESCRIPTIONS.inspect)
     .argument("<file>", "an ENC-ASL-TGK-INDEX segment")
     .option("--json", "print the same as JSON (u64 values as strings)")
     .option("--max-records <n>", "list at most N records of each kind", (v: string) => {

@@ -3,60 +3,34 @@
 // not do its job (bad flag, unreadable file, adapter would not start). No stack trace reaches a user
 // unless ASL_CONFORM_DEBUG=1.
 import { Command, CommanderError } from "commander";
-import { displayPath, fsReason, SpecError } from "../catalog/load.ts";
-import { VectorFileError } from "../harness/vectors/read.ts";
-import { registerAdequacy } from "./adequacy.ts";
-import { registerCheck } from "./check.ts";
-import { registerDiff } from "./diff.ts";
-import { registerInspect } from "./inspect.ts";
-import { registerReport } from "./report.ts";
-import { registerRules } from "./rules.ts";
-import { registerRun } from "./run.ts";
-import { registerSelftest } from "./selftest.ts";
-import { registerServe } from "./serve.ts";
-import { registerStore } from "./store.ts";
+import { displayPath, fsReason, SpecError } from "../catalog/errors.ts";
+import { TOOL_VERSION } from "../catalog/paths.ts";
+import { VectorFileError } from "../harness/vectors/errors.ts";
+import { type CommandName, DESCRIPTIONS, USAGE } from "./descriptions.ts";
 import { CliError, EXIT_CANNOT_RUN } from "./util.ts";
-import { registerVectors } from "./vectors.ts";
 
-// A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.
-process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw e;
-});
+type Register = (program: Command) => void;
 
-const program = new Command();
-program
-  .name("asl-conform")
-  .description(
-    "Conformance suite and reference engine for the ASL index family (ASL/INDEXES/1, ASL-STORE-INDEX, ENC-ASL-TGK-INDEX)",
-  )
-  .showHelpAfterError("(run asl-conform --help for the commands)")
-  .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+/**
+ * Each command's module, loaded only when that command runs: `asl-conform --help` and a mistyped command
+ * load none of them (no catalog, no engine, no harness), which keeps start-up near a bare `node`.
+ */
+const LOADERS: Record<CommandName, () => Promise<Register>> = {
+  run: async () => (await import("./run.ts")).registerRun,
+  rules: async () => (await import("./rules.ts")).registerRules,
+  inspect: async () => (await import("./inspect.ts")).registerInspect,
+  diff: async () => (await import("./diff.ts")).registerDiff,
+  check: async () => (await import("./check.ts")).registerCheck,
+  report: async () => (await import("./report.ts")).registerReport,
+  serve: async () => (await import("./serve.ts")).registerServe,
+  selftest: async () => (await import("./selftest.ts")).registerSelftest,
+  adequacy: async () => (await import("./adequacy.ts")).registerAdequacy,
+  vectors: async () => (await import("./vectors.ts")).registerVectors,
+  store: async () => (await import("./store.ts")).registerStore,
+  release: async () => (await import("./release.ts")).registerRelease,
+};
 
-registerRun(program);
-registerRules(program);
-registerInspect(program);
-registerDiff(program);
-registerCheck(program);
-registerReport(program);
-registerServe(program);
-registerSelftest(program);
-registerAdequacy(program);
-registerVectors(program);
-registerStore(program);
-
-for (const cmd of program.commands) {
-  cmd.exitOverride();
-  for (const sub of cmd.commands) sub.exitOverride();
-}
-
-try {
-  await program.parseAsync(process.argv);
-} catch (e) {
-  process.exitCode = reportFailure(e);
-}
-
+/** How a failed file system call is named in a message, by its syscall. */
 const VERB_OF: Record<string, string> = {
   open: "open",
   read: "read",
@@ -71,6 +45,46 @@ const VERB_OF: Record<string, string> = {
   rename: "rename",
   copyfile: "copy",
 };
+
+// A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
+const program = new Command();
+program
+  .name("asl-conform")
+  .description(
+    "Conformance suite and reference engine for the ASL index family (ASL/INDEXES/1, ASL-STORE-INDEX, ENC-ASL-TGK-INDEX)",
+  )
+  .version(TOOL_VERSION, "-V, --version", "print the tool's version")
+  .showHelpAfterError("(run asl-conform --help for the commands)")
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+// The command named on the command line (or after `help`) is registered in full; the others are listed by
+// name and description only.
+const args = process.argv.slice(2);
+const named = (args[0] === "help" ? args[1] : args.find((a) => !a.startsWith("-"))) as
+  | CommandName
+  | undefined;
+const wanted = named !== undefined && Object.hasOwn(LOADERS, named) ? named : undefined;
+for (const name of Object.keys(DESCRIPTIONS) as CommandName[]) {
+  if (name === wanted) (await LOADERS[name]())(program);
+  else program.command(USAGE[name] ?? name).description(DESCRIPTIONS[name]);
+}
+
+for (const cmd of program.commands) {
+  cmd.exitOverride();
+  for (const sub of cmd.commands) sub.exitOverride();
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  process.exitCode = reportFailure(e);
+}
 
 function reportFailure(e: unknown): number {
   if (e instanceof CommanderError) {

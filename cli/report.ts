@@ -7,6 +7,7 @@ import { loadCatalog } from "../catalog/load.ts";
 import { mergeReports, type Report } from "../harness/report/report.ts";
 import { ReportWriteError, reportViolation, writeReports } from "../harness/report/write.ts";
 import { headline, summaryLine } from "../harness/verdict.ts";
+import { DESCRIPTIONS } from "./descriptions.ts";
 import { exitCodeOf } from "./run.ts";
 import { CliError, out } from "./util.ts";
 
@@ -23,7 +24,7 @@ function readReport(path: string): Report {
 }
 
 export function registerReport(program: Command): void {
-  const report = program.command("report").description("work with report.json files");
+  const report = program.command("report").description(DESCRIPTIONS.report);
   report
     .command("merge")
     .description("join the reports of the shards of one run (run --shard K/N) into one")

@@ -5,12 +5,13 @@ import { syncGenerated } from "../authoring/codegen.ts";
 import { syncRuleChecks } from "../authoring/rules-sync.ts";
 import { rulesJson, rulesMarkdown, rulesTable } from "../authoring/rules-view.ts";
 import { CAPABILITIES, fsReason, loadCatalog } from "../catalog/load.ts";
-import { CliError, EXIT_FAILED, out } from "./util.ts";
+import { DESCRIPTIONS } from "./descriptions.ts";
+import { CliError, EXIT_FAILED, out, requireClone } from "./util.ts";
 
 export function registerRules(program: Command): void {
   const rules = program
     .command("rules")
-    .description("print the rule catalog (id, level, source, capability, number of checks)")
+    .description(DESCRIPTIONS.rules)
     .option("--json", "print a JSON array of the rules")
     .option("--markdown", "print the Markdown view (spec/RULES.md)")
     .option("--capability <name>", `only the rules of one capability (${CAPABILITIES.join(", ")})`)
@@ -44,6 +45,7 @@ export function registerRules(program: Command): void {
     )
     .option("--check", "change nothing; exit 1 naming what is stale")
     .action(async (opts: { check?: boolean }) => {
+      requireClone("rules sync");
       const generated = syncGenerated(loadCatalog(), !opts.check);
       const changed = await syncRuleChecks(!opts.check);
       if (opts.check) {

@@ -6,26 +6,33 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { InProcessAdapter, loadModuleImplementation } from "../adapters/in-process.ts";
 import type { Adapter, Capability } from "../adapters/interface.ts";
 import { PROFILE, PROTOCOL_VERSION } from "../adapters/interface.ts";
+import { MUTANTS } from "../adapters/mutants/index.ts";
 import { AdapterStartError, ProcessAdapter } from "../adapters/process.ts";
 import { createReferenceImplementation } from "../adapters/reference/index.ts";
 import { claimProblems } from "../catalog/capabilities.ts";
+import { readContract } from "../catalog/contract.ts";
 import { resolveCheckIds } from "../catalog/ledger.ts";
 import { CAPABILITIES, loadCatalog } from "../catalog/load.ts";
 import { TOOL_VERSION } from "../catalog/paths.ts";
 import { CoverageCounter } from "../harness/coverage.ts";
 import { loadExpectations, unusedExpectations } from "../harness/expectations.ts";
+import { type OpenedRelease, openRelease, ReleaseError } from "../harness/release.ts";
 import { consoleLines } from "../harness/report/console.ts";
 import { buildReport } from "../harness/report/report.ts";
 import { ReportWriteError, writeReports } from "../harness/report/write.ts";
 import { DEFAULT_RUNS, runChecks, THOROUGH_RUNS } from "../harness/run.ts";
 import { type RunSelection, selectChecks } from "../harness/select.ts";
 import { loadSuite, specDigest } from "../harness/suite.ts";
+import { DESCRIPTIONS } from "./descriptions.ts";
 import { Progress } from "./progress.ts";
 import { CliError, EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, out } from "./util.ts";
 
 export interface RunFlags {
   adapter?: string;
   adapterCmd?: string;
+  mutant?: string;
+  vectors?: string;
+  acceptVersion?: boolean;
   timeoutMs: number;
   maxMessageBytes: number;
   validateProtocol?: boolean;
@@ -84,9 +91,17 @@ export function addRunOptions(cmd: Command): Command {
         "a TypeScript or JavaScript module exporting an Implementation (adapters/interface.ts)",
       ).conflicts("adapterCmd"),
     )
-    .option(
-      "--adapter-cmd <command>",
-      "a command that speaks the process protocol (spec/protocol.md) on stdin/stdout",
+    .addOption(
+      new Option(
+        "--adapter-cmd <command>",
+        "a command that speaks the process protocol (spec/protocol.md) on stdin/stdout",
+      ).conflicts("mutant"),
+    )
+    .addOption(
+      new Option(
+        "--mutant <id>",
+        "a mutant of the zoo (asl-conform selftest lists them): the reference with one defect",
+      ).conflicts("adapter"),
     )
     .option(
       "--timeout-ms <ms>",
@@ -119,9 +134,7 @@ export function addRunOptions(cmd: Command): Command {
 }
 
 export function registerRun(program: Command): void {
-  const cmd = program
-    .command("run")
-    .description("run the conformance suite against an implementation (default: the reference engine)");
+  const cmd = program.command("run").description(DESCRIPTIONS.run);
   addRunOptions(cmd)
     .option("--rules <pattern>", "only checks naming a matching rule (e.g. ATXI-VIS-*,STO-CUR-001)")
     .option(
@@ -138,6 +151,11 @@ export function registerRun(program: Command): void {
       "run part K of N of the suite (join the reports with `asl-conform report merge`)",
       shardArg,
     )
+    .option(
+      "--vectors <release>",
+      "run a release of the suite (asl-conform release: a .tar.gz or its unpacked folder) instead of the built-in vectors",
+    )
+    .option("--accept-version", "run a release whose contract version this tool does not know")
     .option("--expect <file>", "known failures (YAML, spec/schemas/expectations.schema.json)")
     .option("--report-dir <dir>", "write report.json, junit.xml and summary.md there")
     .option("--save-regressions <dir>", "write shrunk counterexamples there as vector cases")
@@ -151,9 +169,17 @@ export function registerRun(program: Command): void {
 }
 
 export async function openAdapter(
-  flags: Pick<RunFlags, "adapter" | "adapterCmd" | "timeoutMs" | "maxMessageBytes" | "validateProtocol">,
+  flags: Pick<
+    RunFlags,
+    "adapter" | "adapterCmd" | "mutant" | "timeoutMs" | "maxMessageBytes" | "validateProtocol"
+  >,
 ): Promise<Adapter> {
   try {
+    if (flags.mutant) {
+      const m = MUTANTS.find((x) => x.id === flags.mutant);
+      if (!m) throw new CliError(`no mutant ${flags.mutant} in the zoo (asl-conform selftest lists them)`);
+      return new InProcessAdapter(m.create(), { validate: flags.validateProtocol ?? false });
+    }
     if (flags.adapterCmd) {
       return await ProcessAdapter.start({
         command: flags.adapterCmd,
@@ -177,13 +203,38 @@ function replayBase(flags: RunFlags): string {
   const parts = ["npx asl-conform run"];
   if (flags.adapter) parts.push(`--adapter ${JSON.stringify(flags.adapter)}`);
   if (flags.adapterCmd) parts.push(`--adapter-cmd ${JSON.stringify(flags.adapterCmd)}`);
+  if (flags.mutant) parts.push(`--mutant ${flags.mutant}`);
   return parts.join(" ");
 }
 
 export async function runCommand(flags: RunFlags): Promise<number> {
+  if (flags.acceptVersion && !flags.vectors) throw new CliError("--accept-version goes with --vectors");
+  let release: OpenedRelease | undefined;
+  if (flags.vectors) {
+    try {
+      release = await openRelease(flags.vectors, { acceptVersion: flags.acceptVersion === true });
+    } catch (e) {
+      if (e instanceof ReleaseError) throw new CliError(e.message);
+      throw e;
+    }
+  }
+  try {
+    return await runWith(flags, release);
+  } finally {
+    release?.close();
+  }
+}
+
+async function runWith(flags: RunFlags, release: OpenedRelease | undefined): Promise<number> {
   const runs = flags.runs ?? (flags.thorough ? THOROUGH_RUNS : DEFAULT_RUNS);
-  const catalog = loadCatalog();
-  const suite = await loadSuite();
+  const catalog = loadCatalog(release?.specDir);
+  const suite = await loadSuite(release?.vectorsDir);
+  if (release && !flags.quiet) {
+    await out(
+      `release ${release.manifest.name} (contract ${release.manifest.contract.version}, manifest sha256 ${release.manifestSha256.slice(0, 16)}...)`,
+    );
+    if (release.accepted) await out(`note: run with --accept-version although ${release.accepted}`);
+  }
   const known = new Set(suite.checks.map((c) => c.id));
   const expectations = flags.expect ? loadExpectations(flags.expect) : undefined;
   if (expectations)
@@ -261,9 +312,16 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   }
   const report = buildReport({
     tool: { name: "asl-conform", version: TOOL_VERSION },
+    contract: release
+      ? {
+          version: release.manifest.contract.version,
+          source: "release",
+          release_manifest: release.manifestSha256,
+        }
+      : { version: readContract().version, source: "built-in" },
     protocol: PROTOCOL_VERSION,
     profile: PROFILE,
-    spec_digest: specDigest(),
+    spec_digest: specDigest(release?.specDir),
     hello: adapter.hello,
     seed: flags.seed,
     runs,

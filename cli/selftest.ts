@@ -11,6 +11,7 @@ import {
   type SelftestResult,
   type SelftestRow,
 } from "../authoring/selftest.ts";
+import { DESCRIPTIONS } from "./descriptions.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, out } from "./util.ts";
 
 interface SelftestFlags {
@@ -42,9 +43,7 @@ const collect = (v: string, prev: string[] = []) => [
 export function registerSelftest(program: Command): void {
   program
     .command("selftest")
-    .description(
-      "run the suite against every mutant (each must be rejected by a check naming a rule it breaks) and against the correct implementations (each must conform)",
-    )
+    .description(DESCRIPTIONS.selftest)
     .option(
       "--mutant <ids>",
       "only these mutants (comma-separated or repeated); skips the correct implementations",

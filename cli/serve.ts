@@ -7,12 +7,13 @@ import type { Implementation } from "../adapters/interface.ts";
 import { AdapterStartError } from "../adapters/process.ts";
 import { createReferenceImplementation } from "../adapters/reference/index.ts";
 import { serve } from "../adapters/serve.ts";
+import { DESCRIPTIONS } from "./descriptions.ts";
 import { CliError } from "./util.ts";
 
 export function registerServe(program: Command): void {
   program
     .command("serve")
-    .description("serve the reference engine (or --adapter MODULE) over the process protocol on stdin/stdout")
+    .description(DESCRIPTIONS.serve)
     .option("--adapter <module>", "serve this module's Implementation instead of the reference")
     .action(async (opts: { adapter?: string }) => {
       let impl: Implementation;

@@ -4,6 +4,7 @@
 // 1 when it still does not, 2 when it cannot read the store.
 import type { Command } from "commander";
 import { checkStore, repairStore, type StoreCheck } from "../reference/store/index.ts";
+import { DESCRIPTIONS } from "./descriptions.ts";
 import { EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, out } from "./util.ts";
 
 function renderCheck(c: StoreCheck): string {
@@ -40,9 +41,7 @@ function renderCheck(c: StoreCheck): string {
 const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? String(x) : x), 2);
 
 export function registerStore(program: Command): void {
-  const store = program
-    .command("store")
-    .description("the reference disk store: check its files, or repair them as DEC-038 says");
+  const store = program.command("store").description(DESCRIPTIONS.store);
   store
     .command("check")
     .description("report a store's log, snapshots and blocks, and every problem with file and byte offset")

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { VECTORS_DIR, verifyVectors, writeVectors } from "../authoring/vectors-files.ts";
 import { displayPath, fsReason, REPO_ROOT } from "../catalog/load.ts";
+import { DESCRIPTIONS } from "./descriptions.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, out } from "./util.ts";
 
 /**
@@ -60,7 +61,7 @@ function unparsableJson(dir: string): { file: string; message: string }[] {
 }
 
 export function registerVectors(program: Command): void {
-  const vectors = program.command("vectors").description("generate or verify the golden vectors (vectors/)");
+  const vectors = program.command("vectors").description(DESCRIPTIONS.vectors);
   vectors
     .command("generate")
     .description("regenerate every vector from fixed seeds, byte for byte")

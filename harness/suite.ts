@@ -2,8 +2,8 @@
 // and the digest of the spec it was built from (report.json carries it, so merged shards can be told
 // apart when they come from different spec versions).
 import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { REPO_ROOT, SPEC_DIR } from "../catalog/load.ts";
+import { dirname, join, relative } from "node:path";
+import { SPEC_DIR } from "../catalog/load.ts";
 import { sha256Parts, toHex } from "../reference/common/hash.ts";
 import { batchChecks } from "./checks/batch.ts";
 import type { Check } from "./checks/types.ts";
@@ -38,7 +38,10 @@ function filesUnder(dir: string): string[] {
 export function specDigest(specDir = SPEC_DIR): string {
   const parts: Uint8Array[] = [];
   for (const f of filesUnder(specDir).sort()) {
-    parts.push(new TextEncoder().encode(`${relative(REPO_ROOT, f)}\n`), new Uint8Array(readFileSync(f)));
+    parts.push(
+      new TextEncoder().encode(`${relative(dirname(specDir), f)}\n`),
+      new Uint8Array(readFileSync(f)),
+    );
   }
   return toHex(sha256Parts(parts));
 }

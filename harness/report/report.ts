@@ -17,7 +17,7 @@ import {
   type RunOutcome,
 } from "../verdict.ts";
 
-export const REPORT_SCHEMA = "asl-conformance/report/2";
+export const REPORT_SCHEMA = "asl-conformance/report/3";
 
 export interface ReportSelection {
   rules: string | null;
@@ -27,9 +27,18 @@ export interface ReportSelection {
   shards: string[];
 }
 
+/** The contract a run was judged against: the tool's own, or a release given with `run --vectors`. */
+export interface ReportContract {
+  version: string;
+  source: "built-in" | "release";
+  /** SHA-256 of the release's manifest.json, when the vectors came from a release. */
+  release_manifest?: string;
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   tool: { name: string; version: string };
+  contract: ReportContract;
   protocol: string;
   profile: string;
   spec_digest: string;
@@ -55,6 +64,7 @@ export interface Report {
 
 export interface ReportInput {
   tool: Report["tool"];
+  contract: ReportContract;
   protocol: string;
   profile: string;
   spec_digest: string;
@@ -131,6 +141,7 @@ export function buildReport(i: ReportInput): Report {
     {
       schema: REPORT_SCHEMA,
       tool: i.tool,
+      contract: i.contract,
       protocol: i.protocol,
       profile: i.profile,
       spec_digest: i.spec_digest,
@@ -169,6 +180,10 @@ export function mergeReports(reports: Report[], rules: Rule[]): Report {
       throw new Error(
         `reports of different implementations: ${first.implementation.name} ${first.implementation.version} and ${r.implementation.name} ${r.implementation.version}`,
       );
+    if (JSON.stringify(r.contract) !== JSON.stringify(first.contract))
+      throw new Error(
+        `reports were judged against different contracts (${first.contract.version}, ${r.contract.version})`,
+      );
     if (r.spec_digest !== first.spec_digest)
       throw new Error("reports were made against different spec versions (spec_digest differs)");
     if (r.seed !== first.seed)
@@ -194,6 +209,7 @@ export function mergeReports(reports: Report[], rules: Rule[]): Report {
     {
       schema: REPORT_SCHEMA,
       tool: first.tool,
+      contract: first.contract,
       protocol: first.protocol,
       profile: first.profile,
       spec_digest: first.spec_digest,

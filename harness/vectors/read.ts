@@ -9,16 +9,9 @@ import { schemaId, schemaValidator } from "../../catalog/load.ts";
 import { REPO_ROOT } from "../../catalog/paths.ts";
 import type { Expect, Step, Trace } from "../traces/form.ts";
 
-/** A vector file that cannot be used: it names the file and what is wrong there. */
-export class VectorFileError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(`${file}: ${message}`);
-    this.name = "VectorFileError";
-  }
-}
+import { VectorFileError } from "./errors.ts";
+
+export { VectorFileError };
 
 /** One entry of vectors/index.json: a check the vector files define. */
 export interface IndexEntry {
