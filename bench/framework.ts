@@ -8,6 +8,10 @@ export interface BenchResult {
   ns_per_op?: number;
   /** Payload bytes per second, where the benchmark moves bytes. */
   bytes_per_s?: number;
+  /** Resident set size of the process at the end of the measurement (process.memoryUsage().rss). */
+  rss_bytes?: number;
+  /** Memory held per key, for an index measured by its keys. */
+  bytes_per_key?: number;
   /** Anything else measured (false-positive rate, records per second, ...). */
   extra?: Record<string, number | string>;
 }
@@ -15,7 +19,25 @@ export interface BenchResult {
 export interface Benchmark {
   name: string;
   params: Record<string, number | string>;
+  /**
+   * A heavy benchmark (minutes, gigabytes: the scale benches) runs only when the prefix given to
+   * bench/run.ts is non-empty and matches it, never in a plain `npm run bench`.
+   */
+  heavy?: boolean;
   run(): Promise<BenchResult> | BenchResult;
+}
+
+/**
+ * The `--size N` given to bench/run.ts (1e8, 100000000 and 1_000_000 all read), or `fallback`. The
+ * scale benches size themselves with it.
+ */
+export function scaleSize(fallback: number, argv: readonly string[] = process.argv): number {
+  const i = argv.indexOf("--size");
+  if (i < 0) return fallback;
+  const n = Number((argv[i + 1] ?? "").replaceAll("_", ""));
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new RangeError(`--size wants a positive whole number, got ${argv[i + 1]}`);
+  return n;
 }
 
 /**
