@@ -8,6 +8,8 @@ export const DESCRIPTIONS = {
   check:
     "the spec gate: schemas, ids, rule coverage, error-code vectors, the .ksy, fresh vectors and views, the mutant zoo",
   report: "work with report.json files",
+  compare:
+    "what changed between two runs (report.json files or folders of them): new failures, fixes, inconclusive checks",
   serve: "serve the reference engine (or --adapter MODULE) over the process protocol on stdin/stdout",
   selftest:
     "run the suite against every mutant (each must be rejected by a check naming a rule it breaks) and against the correct implementations (each must conform)",
@@ -25,4 +27,5 @@ export type CommandName = keyof typeof DESCRIPTIONS;
 export const USAGE: Partial<Record<CommandName, string>> = {
   inspect: "inspect <file>",
   diff: "diff <base>",
+  compare: "compare <base> <head>",
 };
