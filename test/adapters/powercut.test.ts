@@ -1,0 +1,366 @@
+// The power-cut simulation (adapters/powercut, DEC-040): small programs in Python and in Node make
+// changes under a data directory, some made durable (fsync, fdatasync, a directory fsync, O_DSYNC,
+// sync(), msync) and some not, announce "ready", and are SIGKILLed with their process group; powerCut
+// must then leave exactly the durable state. Without gcc the simulation tests are skipped with the reason;
+// with CI set, the missing interposer is a failure.
+import { type ChildProcess, spawn } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  buildPowercut,
+  powerCut,
+  powercutAvailable,
+  powercutEnv,
+  preparePowercut,
+} from "../../adapters/powercut/powercut.ts";
+
+const avail = powercutAvailable();
+const scratch = mkdtempSync(join(tmpdir(), "asl-powercut-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+let n = 0;
+function dirs(): { data: string; shadow: string } {
+  const base = join(scratch, `case-${n++}`);
+  mkdirSync(join(base, "data"), { recursive: true });
+  return { data: join(base, "data"), shadow: join(base, "shadow") };
+}
+
+/** Every path under dir: a file's content as text, a directory as "<dir>". */
+function tree(dir: string, prefix = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    const rel = prefix + name;
+    if (statSync(p).isDirectory()) {
+      out[rel] = "<dir>";
+      Object.assign(out, tree(p, `${rel}/`));
+    } else out[rel] = readFileSync(p, "utf8");
+  }
+  return out;
+}
+
+/** Starts a program in its own process group under the interposer, waits for its "ready" line, then
+ *  SIGKILLs the group (the implementation's fate in a durability schedule). */
+async function runAndKill(argv: string[], env: Record<string, string>): Promise<string> {
+  const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stderr!.on("data", (d) => {
+    err += d;
+  });
+  const exited = new Promise<void>((res) => child.on("exit", () => res()));
+  await new Promise<void>((res, rej) => {
+    child.stdout!.on("data", (d) => {
+      out += d;
+      if (out.includes("ready\n")) res();
+    });
+    child.on("exit", (code) => rej(new Error(`program exited (${code}) before ready: ${err}`)));
+  });
+  process.kill(-child.pid!, "SIGKILL");
+  await exited;
+  return err;
+}
+
+/** The layout every scenario starts from, recorded as durable. */
+function seed(data: string): void {
+  writeFileSync(join(data, "kept.txt"), "old kept\n");
+  writeFileSync(join(data, "lost.txt"), "old lost\n");
+  writeFileSync(join(data, "log.txt"), "L0\n");
+  for (const d of ["a", "b", "c", "d", "e", "f", "g"]) mkdirSync(join(data, d));
+  writeFileSync(join(data, "c/x.txt"), "x content\n");
+  writeFileSync(join(data, "d/u.txt"), "u content\n");
+  writeFileSync(join(data, "e/x.txt"), "e content\n");
+}
+
+// The same steps in both languages; g/ is written by four concurrent fsyncs (Python threads; Node's
+// asynchronous fs, which fsyncs from libuv's thread pool).
+const PYTHON = String.raw`
+import os, sys, threading, time
+d = sys.argv[1]
+P = lambda rel: os.path.join(d, rel)
+def put(rel, data, sync=False, mode="wb"):
+    with open(P(rel), mode) as f:
+        f.write(data); f.flush()
+        if sync: os.fsync(f.fileno())
+def syncdir(rel):
+    fd = os.open(P(rel), os.O_RDONLY); os.fsync(fd); os.close(fd)
+put("kept.txt", b"new kept\n", sync=True)
+put("lost.txt", b"new lost, longer\n")
+with open(P("log.txt"), "ab") as f:
+    f.write(b"L1\n"); f.flush(); os.fdatasync(f.fileno())
+    f.write(b"L2\n"); f.flush()
+put("a/new.txt", b"an entry never made durable\n", sync=True)
+put("b/new.txt", b"durable\n", sync=True); syncdir("b")
+os.rename(P("c/x.txt"), P("c/y.txt"))
+os.unlink(P("d/u.txt"))
+os.rename(P("e/x.txt"), P("e/y.txt")); syncdir("e")
+put("f/empty.txt", b"content never synced\n"); syncdir("f")
+ts = [threading.Thread(target=put, args=("g/t%d.txt" % i, b"thread %d\n" % i, True)) for i in range(4)]
+for t in ts: t.start()
+for t in ts: t.join()
+syncdir("g")
+print("ready", flush=True)
+time.sleep(600)
+`;
+
+const NODE = String.raw`
+const fs = require("node:fs");
+const path = require("node:path");
+const d = process.argv[2];
+const P = (rel) => path.join(d, rel);
+function put(rel, data, sync) {
+  const fd = fs.openSync(P(rel), "w");
+  fs.writeSync(fd, data);
+  if (sync) fs.fsyncSync(fd);
+  fs.closeSync(fd);
+}
+function syncdir(rel) { const fd = fs.openSync(P(rel), "r"); fs.fsyncSync(fd); fs.closeSync(fd); }
+put("kept.txt", "new kept\n", true);
+put("lost.txt", "new lost, longer\n", false);
+const log = fs.openSync(P("log.txt"), "a");
+fs.writeSync(log, "L1\n"); fs.fdatasyncSync(log); fs.writeSync(log, "L2\n");
+put("a/new.txt", "an entry never made durable\n", true);
+put("b/new.txt", "durable\n", true); syncdir("b");
+fs.renameSync(P("c/x.txt"), P("c/y.txt"));
+fs.unlinkSync(P("d/u.txt"));
+fs.renameSync(P("e/x.txt"), P("e/y.txt")); syncdir("e");
+put("f/empty.txt", "content never synced\n", false); syncdir("f");
+const asyncPut = (i) => new Promise((res, rej) => fs.open(P("g/t" + i + ".txt"), "w", (e, fd) => {
+  if (e) return rej(e);
+  fs.write(fd, "thread " + i + "\n", (e2) => {
+    if (e2) return rej(e2);
+    fs.fsync(fd, (e3) => (e3 ? rej(e3) : fs.close(fd, () => res())));
+  });
+}));
+Promise.all([0, 1, 2, 3].map(asyncPut)).then(() => {
+  syncdir("g");
+  process.stdout.write("ready\n");
+  setTimeout(() => {}, 600000);
+});
+`;
+
+const EXPECTED = {
+  a: "<dir>",
+  b: "<dir>",
+  "b/new.txt": "durable\n",
+  c: "<dir>",
+  "c/x.txt": "x content\n",
+  d: "<dir>",
+  "d/u.txt": "u content\n",
+  e: "<dir>",
+  "e/y.txt": "e content\n",
+  f: "<dir>",
+  "f/empty.txt": "",
+  g: "<dir>",
+  "g/t0.txt": "thread 0\n",
+  "g/t1.txt": "thread 1\n",
+  "g/t2.txt": "thread 2\n",
+  "g/t3.txt": "thread 3\n",
+  "kept.txt": "new kept\n",
+  "log.txt": "L0\nL1\n",
+  "lost.txt": "old lost\n",
+};
+
+// What the cut discards: lost.txt's whole new content (it differs from the first byte), log.txt's
+// unsynced "L2\n", f/empty.txt's content (its entry was durable, its content never was); a/new.txt and
+// c/y.txt removed with their bytes; c/x.txt and d/u.txt made again.
+const DISCARDED =
+  "new lost, longer\n".length +
+  "L2\n".length +
+  "content never synced\n".length +
+  "an entry never made durable\n".length +
+  "x content\n".length;
+
+/** The scenario program for `data`, written beside it (never inside it). */
+function program(lang: "python" | "node", data: string): string[] {
+  const file = join(data, "..", lang === "python" ? "prog.py" : "prog.cjs");
+  writeFileSync(file, lang === "python" ? PYTHON : NODE);
+  return [lang === "python" ? "python3" : process.execPath, file, data];
+}
+
+describe("power cut", () => {
+  it("has the interposer built (required where CI is set)", (ctx) => {
+    if (!avail.ok && !process.env.CI) ctx.skip(`power cut unavailable: ${avail.reason}`);
+    expect(avail).toEqual({ ok: true });
+  });
+
+  describe.skipIf(!avail.ok)("rolls back what was not made durable", () => {
+    for (const lang of ["python", "node"] as const)
+      it(`${lang}: unsynced writes, entries without a directory fsync, renames and unlinks revert; synced ones stay`, async () => {
+        const { data, shadow } = dirs();
+        seed(data);
+        await preparePowercut(data, shadow);
+        const stderr = await runAndKill(program(lang, data), powercutEnv(data, shadow));
+        expect(stderr).toBe("");
+        // Before the cut the page cache still has everything (what kill -9 alone leaves).
+        expect(tree(data)["lost.txt"]).toBe("new lost, longer\n");
+        expect(existsSync(join(data, "a/new.txt"))).toBe(true);
+        const summary = await powerCut(data, shadow);
+        expect(tree(data)).toEqual(EXPECTED);
+        expect(summary).toEqual({
+          filesRolledBack: 3,
+          bytesDiscarded: DISCARDED,
+          entriesRemoved: 2,
+          entriesRestored: 2,
+        });
+      });
+
+    it("repeats: after a cut the rolled-back state is the durable one, and a second run and cut work without preparing again", async () => {
+      const { data, shadow } = dirs();
+      seed(data);
+      await preparePowercut(data, shadow);
+      const env = powercutEnv(data, shadow);
+      await runAndKill(program("python", data), env);
+      await powerCut(data, shadow);
+      const second = String.raw`
+import os, sys, time
+d = sys.argv[1]
+with open(os.path.join(d, "kept.txt"), "ab") as f: f.write(b"unsynced\n")
+os.rename(os.path.join(d, "b/new.txt"), os.path.join(d, "b/moved.txt"))
+print("ready", flush=True); time.sleep(600)
+`;
+      writeFileSync(join(data, "../second.py"), second);
+      await runAndKill(["python3", join(data, "../second.py"), data], env);
+      const summary = await powerCut(data, shadow);
+      expect(tree(data)).toEqual(EXPECTED);
+      expect(summary).toEqual({
+        filesRolledBack: 1,
+        bytesDiscarded: "unsynced\n".length + "durable\n".length,
+        entriesRemoved: 1,
+        entriesRestored: 1,
+      });
+    });
+
+    it("python: sync() makes everything durable; later, an O_DSYNC write and pwrite make exactly their bytes durable", async () => {
+      const { data, shadow } = dirs();
+      writeFileSync(join(data, "dsync.txt"), "D0\n");
+      mkdirSync(join(data, "s"));
+      await preparePowercut(data, shadow);
+      const prog = String.raw`
+import os, sys, time
+d = sys.argv[1]
+P = lambda rel: os.path.join(d, rel)
+os.makedirs(P("s/deep/er"))
+with open(P("s/deep/er/before-sync.txt"), "wb") as f: f.write(b"made durable by sync()\n")
+with open(P("dsync.txt"), "ab") as f: f.write(b"S\n")
+os.sync()
+with open(P("s/after-sync.txt"), "wb") as f: f.write(b"after sync()\n")
+fd = os.open(P("dsync.txt"), os.O_WRONLY | os.O_APPEND | os.O_DSYNC)
+os.write(fd, b"D1\n")
+os.close(fd)
+fd = os.open(P("dsync.txt"), os.O_WRONLY | os.O_DSYNC)
+os.pwrite(fd, b"d", 0)
+os.close(fd)
+with open(P("dsync.txt"), "ab") as f: f.write(b"D2 not synced\n")
+print("ready", flush=True); time.sleep(600)
+`;
+      writeFileSync(join(data, "../prog.py"), prog);
+      expect(await runAndKill(["python3", join(data, "../prog.py"), data], powercutEnv(data, shadow))).toBe(
+        "",
+      );
+      await powerCut(data, shadow);
+      expect(tree(data)).toEqual({
+        "dsync.txt": "d0\nS\nD1\n",
+        s: "<dir>",
+        "s/deep": "<dir>",
+        "s/deep/er": "<dir>",
+        "s/deep/er/before-sync.txt": "made durable by sync()\n",
+      });
+    });
+
+    it("python: msync of one page keeps that page, not the other", async () => {
+      const { data, shadow } = dirs();
+      writeFileSync(join(data, "map.bin"), Buffer.alloc(8192, 0x2e));
+      await preparePowercut(data, shadow);
+      const prog = String.raw`
+import mmap, os, sys, time
+d = sys.argv[1]
+with open(os.path.join(d, "map.bin"), "r+b") as f:
+    m = mmap.mmap(f.fileno(), 8192)
+    m[0:4] = b"SYNC"; m.flush(0, 4096)
+    m[4096:4100] = b"LOST"
+print("ready", flush=True); time.sleep(600)
+`;
+      writeFileSync(join(data, "../msync.py"), prog);
+      await runAndKill(["python3", join(data, "../msync.py"), data], powercutEnv(data, shadow));
+      expect(readFileSync(join(data, "map.bin")).subarray(4096, 4100).toString()).toBe("LOST");
+      await powerCut(data, shadow);
+      const bytes = readFileSync(join(data, "map.bin"));
+      expect(bytes.subarray(0, 4).toString()).toBe("SYNC");
+      expect(bytes.subarray(4096, 4100).toString()).toBe("....");
+      expect(bytes.length).toBe(8192);
+    });
+
+    it("passes through when the variables are absent: the program's files are exactly what it wrote, nothing is recorded", async () => {
+      const { data, shadow } = dirs();
+      writeFileSync(join(data, "f.txt"), "before\n");
+      await preparePowercut(data, shadow);
+      const recorded = tree(shadow);
+      const { LD_PRELOAD } = powercutEnv(data, shadow);
+      const prog = String.raw`
+import os, sys, time
+d = sys.argv[1]
+with open(os.path.join(d, "f.txt"), "wb") as f:
+    f.write(b"after\n"); f.flush(); os.fsync(f.fileno())
+fd = os.open(d, os.O_RDONLY); os.fsync(fd); os.close(fd)
+print("ready", flush=True); time.sleep(600)
+`;
+      writeFileSync(join(data, "../plain.py"), prog);
+      await runAndKill(["python3", join(data, "../plain.py"), data], { LD_PRELOAD: LD_PRELOAD! });
+      expect(tree(shadow)).toEqual(recorded);
+      expect(readFileSync(join(data, "f.txt"), "utf8")).toBe("after\n");
+    });
+
+    it("merges an existing LD_PRELOAD instead of replacing it", () => {
+      const { data, shadow } = dirs();
+      const before = process.env.LD_PRELOAD;
+      process.env.LD_PRELOAD = "/opt/other/libother.so";
+      try {
+        const env = powercutEnv(data, shadow);
+        expect(env.LD_PRELOAD!.split(":")).toEqual([
+          expect.stringMatching(/libasl-powercut\.so$/),
+          "/opt/other/libother.so",
+        ]);
+        expect(env.ASL_POWERCUT_DATA).toBe(data);
+        expect(env.ASL_POWERCUT_SHADOW).toBe(shadow);
+      } finally {
+        if (before === undefined) delete process.env.LD_PRELOAD;
+        else process.env.LD_PRELOAD = before;
+      }
+    });
+
+    it("refuses a shadow directory inside the data directory, and a cut with no record", async () => {
+      const { data, shadow } = dirs();
+      await expect(preparePowercut(data, join(data, "shadow"))).rejects.toThrow(
+        /must not contain each other/,
+      );
+      await expect(powerCut(data, shadow)).rejects.toThrow(/holds no record .*preparePowercut first/);
+    });
+  });
+
+  it("names what is missing: no compiler, or the first error line of a failed build", () => {
+    const cacheRoot = join(scratch, "build-cache");
+    const noCc = buildPowercut({ cc: "no-such-cc-for-asl", cacheRoot });
+    expect(noCc.ok).toBe(false);
+    if (!noCc.ok) expect(noCc.reason).toMatch(/no-such-cc-for-asl not found/);
+    if (!avail.ok) return;
+    const broken = buildPowercut({ source: "int broken = ;\n", cacheRoot });
+    expect(broken.ok).toBe(false);
+    if (!broken.ok) expect(broken.reason).toMatch(/failed to build .*error/);
+  });
+});
