@@ -14,6 +14,11 @@
 // re-recorded each time); start the implementation with powercutEnv(data, shadow) merged into its
 // environment; SIGKILL its process group; powerCut(data, shadow); restart it on the same directory. After
 // powerCut the shadow records the rolled-back state, so the cycle can repeat without another prepare.
+// Give the implementation the prepared directory itself: a directory it creates must have its own entry
+// made durable by an fsync of its parent, which, for the data directory's parent, nothing records (the
+// reference disk store, for one, creates a missing store directory without syncing its parent). Call
+// powerCut only when every process of the implementation is gone (Jail.survivors() is empty): a process
+// still dying could write after the rollback.
 import { execFile, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import {

@@ -5,11 +5,13 @@
 // with CI set, the missing interposer is a failure.
 import { type ChildProcess, spawn } from "node:child_process";
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -17,6 +19,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { containment } from "../../adapters/contain.ts";
 import {
   buildPowercut,
   powerCut,
@@ -304,6 +307,106 @@ print("ready", flush=True); time.sleep(600)
       expect(bytes.subarray(0, 4).toString()).toBe("SYNC");
       expect(bytes.subarray(4096, 4100).toString()).toBe("....");
       expect(bytes.length).toBe(8192);
+    });
+
+    it("python: hard links, symbolic links, a name that is not UTF-8 and permissions come back as recorded", async () => {
+      const { data, shadow } = dirs();
+      writeFileSync(join(data, "h1"), "one\n");
+      writeFileSync(join(data, "ro.txt"), "read only\n", { mode: 0o640 });
+      chmodSync(join(data, "ro.txt"), 0o640);
+      await preparePowercut(data, shadow);
+      const prog = String.raw`
+import os, sys, time
+d = os.fsencode(sys.argv[1])
+P = lambda rel: os.path.join(d, rel)
+os.link(P(b"h1"), P(b"h2"))
+os.symlink(b"h1", P(b"durable-link"))
+odd = P(b"caf\xe9-\xff.bin")
+with open(odd, "wb") as f: f.write(b"odd\n"); f.flush(); os.fsync(f.fileno())
+fd = os.open(d, os.O_RDONLY); os.fsync(fd); os.close(fd)
+os.symlink(b"h1", P(b"lost-link"))
+with open(P(b"h2"), "ab") as f: f.write(b"two\n"); f.flush(); os.fsync(f.fileno())
+os.unlink(P(b"ro.txt"))
+print("ready", flush=True); time.sleep(600)
+`;
+      writeFileSync(join(data, "../links.py"), prog);
+      expect(await runAndKill(["python3", join(data, "../links.py"), data], powercutEnv(data, shadow))).toBe(
+        "",
+      );
+      const summary = await powerCut(data, shadow);
+      const names = readdirSync(data, { encoding: "buffer" })
+        .map((b) => b.toString("latin1"))
+        .sort();
+      expect(names).toEqual(["caf\xe9-\xff.bin", "durable-link", "h1", "h2", "ro.txt"]);
+      expect(readFileSync(join(data, "h1"), "utf8")).toBe("one\ntwo\n");
+      expect(statSync(join(data, "h2")).ino).toBe(statSync(join(data, "h1")).ino);
+      expect(readlinkSync(join(data, "durable-link"))).toBe("h1");
+      expect(
+        readFileSync(
+          Buffer.concat([Buffer.from(`${data}/`), Buffer.from("caf\xe9-\xff.bin", "latin1")]),
+          "utf8",
+        ),
+      ).toBe("odd\n");
+      expect(readFileSync(join(data, "ro.txt"), "utf8")).toBe("read only\n");
+      expect(statSync(join(data, "ro.txt")).mode & 0o777).toBe(0o640);
+      expect(summary).toEqual({
+        filesRolledBack: 0,
+        bytesDiscarded: 0,
+        entriesRemoved: 1,
+        entriesRestored: 1,
+      });
+    });
+
+    it("works under the harness's containment (a PID namespace where the machine allows one)", async () => {
+      const { data, shadow } = dirs();
+      seed(data);
+      await preparePowercut(data, shadow);
+      const argv = containment().argv(
+        program("python", data)
+          .map((a) => `'${a}'`)
+          .join(" "),
+      );
+      expect(await runAndKill(argv, powercutEnv(data, shadow))).toBe("");
+      await powerCut(data, shadow);
+      expect(tree(data)).toEqual(EXPECTED);
+    });
+
+    it("fails a sync it cannot record with EIO and says why on stderr, rather than letting it count as durable", async () => {
+      const { data, shadow } = dirs();
+      await preparePowercut(data, shadow);
+      rmSync(join(shadow, "files"), { recursive: true });
+      writeFileSync(join(shadow, "files"), "not a folder");
+      const prog = String.raw`
+import errno, os, sys, time
+d = sys.argv[1]
+with open(os.path.join(d, "f.txt"), "wb") as f:
+    f.write(b"x"); f.flush()
+    try:
+        os.fsync(f.fileno()); print("synced", flush=True)
+    except OSError as e:
+        print("fsync failed: " + errno.errorcode[e.errno], flush=True)
+print("ready", flush=True); time.sleep(600)
+`;
+      writeFileSync(join(data, "../eio.py"), prog);
+      const child = spawn("python3", [join(data, "../eio.py"), data], {
+        env: { ...process.env, ...powercutEnv(data, shadow) },
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      });
+      let out = "";
+      let err = "";
+      child.stderr!.on("data", (d) => {
+        err += d;
+      });
+      await new Promise<void>((res) =>
+        child.stdout!.on("data", (d) => {
+          out += d;
+          if (out.includes("ready\n")) res();
+        }),
+      );
+      process.kill(-child.pid!, "SIGKILL");
+      expect(out).toContain("fsync failed: EIO");
+      expect(err).toMatch(/asl-powercut: could not record a file's content .*Not a directory/);
     });
 
     it("passes through when the variables are absent: the program's files are exactly what it wrote, nothing is recorded", async () => {
