@@ -53,7 +53,32 @@ export interface PowercutSummary {
   entriesRemoved: number;
   /** Durable directory entries that were missing, or of another kind, and were made again. */
   entriesRestored: number;
+  /** With `tails: "torn"`: what the cut left of each file's unsynced appended bytes. */
+  tails?: TornTail[];
 }
+
+/** What a cut with `tails: "torn"` did to one file that had grown since its last sync. */
+export interface TornTail {
+  /** The file, relative to the data directory. */
+  file: string;
+  /** lost: none of the unsynced bytes; prefix: the first keptBytes of them; zeros: the new length, as
+   *  zeros (a size that reached the disk before its data); kept: all of them. */
+  shape: "lost" | "prefix" | "zeros" | "kept";
+  unsyncedBytes: number;
+  keptBytes: number;
+}
+
+export interface PowercutOptions {
+  /** "lost" (default): every byte not made durable is lost, the pessimistic state DEC-040 defines.
+   *  "torn": a file whose durable content is a prefix of its present content (it was appended to since its
+   *  last sync) keeps, chosen from the seed and the file's path, none, a prefix, a zero-filled length, or
+   *  all of its unsynced bytes: what a power loss during write-back can leave at the end of a log. */
+  tails?: "lost" | "torn";
+  /** Seeds the "torn" choices (default 0): the same seed and files give the same cut. */
+  seed?: number;
+}
+
+const SHAPES = ["lost", "prefix", "zeros", "kept"] as const;
 
 export type PowercutAvailability = { ok: true } | { ok: false; reason: string };
 
@@ -336,7 +361,36 @@ class Rollback {
   private readonly seenDirs = new Set<string>();
   private temps = 0;
 
-  constructor(private readonly shadow: string) {}
+  constructor(
+    private readonly shadow: string,
+    private readonly root: Buffer,
+    private readonly opts: PowercutOptions,
+  ) {}
+
+  /** The content a torn cut leaves of a file grown from `durable` to `current` ("torn" tails only). */
+  private tail(p: Buffer, durable: Buffer, current: Buffer): Buffer {
+    const unsynced = current.length - durable.length;
+    if (this.opts.tails !== "torn" || unsynced <= 0 || !current.subarray(0, durable.length).equals(durable))
+      return durable;
+    const file = p.subarray(this.root.length + 1).toString();
+    const h = createHash("sha256")
+      .update(`${this.opts.seed ?? 0}\0`)
+      .update(p.subarray(this.root.length + 1))
+      .digest();
+    let shape: TornTail["shape"] = SHAPES[h[0]! % SHAPES.length]!;
+    if (shape === "prefix" && unsynced < 2) shape = "lost";
+    const kept =
+      shape === "lost" ? 0 : shape === "prefix" ? 1 + (h.readUInt32BE(1) % (unsynced - 1)) : unsynced;
+    this.summary.tails ??= [];
+    this.summary.tails.push({
+      file,
+      shape,
+      unsyncedBytes: unsynced,
+      keptBytes: shape === "zeros" ? 0 : kept,
+    });
+    if (shape === "zeros") return Buffer.concat([durable, Buffer.alloc(unsynced)]);
+    return current.subarray(0, durable.length + kept);
+  }
 
   private listing(key: string): Entry[] {
     const file = join(this.shadow, "dirs", key);
@@ -404,9 +458,10 @@ class Rollback {
 
   private file(dir: Buffer, p: Buffer, e: Entry, present: boolean): void {
     const first = this.made.get(e.key);
-    const durable = first === undefined ? this.content(e.key) : readFileSync(first);
+    let durable = first === undefined ? this.content(e.key) : readFileSync(first);
     if (present) {
       const current = readFileSync(p);
+      if (first === undefined) durable = this.tail(p, durable, current);
       const sameInode = first !== undefined && lstatSync(first).ino === lstatSync(p).ino;
       if (current.equals(durable) && (first === undefined || sameInode)) {
         if (first === undefined) this.made.set(e.key, p);
@@ -432,8 +487,13 @@ class Rollback {
 }
 
 /** After the implementation's process group was SIGKILLed: rolls every file and directory entry under
- *  dataDir back to its last durable state, then records that state as the new durable one. */
-export async function powerCut(dataDir: string, shadowDir: string): Promise<PowercutSummary> {
+ *  dataDir back to its last durable state (with `tails: "torn"`, keeping part of what was appended to a
+ *  file since its last sync), then records the result as the new durable state. */
+export async function powerCut(
+  dataDir: string,
+  shadowDir: string,
+  opts: PowercutOptions = {},
+): Promise<PowercutSummary> {
   const { data, shadow } = places(dataDir, shadowDir);
   let root: string;
   try {
@@ -441,7 +501,7 @@ export async function powerCut(dataDir: string, shadowDir: string): Promise<Powe
   } catch {
     throw new Error(`power cut: ${shadowDir} holds no record of ${dataDir} (preparePowercut first)`);
   }
-  const cut = new Rollback(shadow);
+  const cut = new Rollback(shadow, Buffer.from(data), opts);
   cut.dir(Buffer.from(data), root);
   await snapshot(data, shadow);
   return cut.summary;

@@ -290,7 +290,7 @@ print("ready", flush=True); time.sleep(600)
       const { data, shadow } = dirs();
       writeFileSync(join(data, "map.bin"), Buffer.alloc(8192, 0x2e));
       await preparePowercut(data, shadow);
-      const prog = String.raw`
+      const prog = `
 import mmap, os, sys, time
 d = sys.argv[1]
 with open(os.path.join(d, "map.bin"), "r+b") as f:
@@ -371,12 +371,56 @@ print("ready", flush=True); time.sleep(600)
       expect(tree(data)).toEqual(EXPECTED);
     });
 
+    it("torn tails: a seed decides, per file, whether unsynced appended bytes are lost, cut, zeroed or kept; the same seed gives the same cut", async () => {
+      const prog = `
+import os, sys, time
+d = sys.argv[1]
+for i in range(16):
+    with open(os.path.join(d, "log%02d" % i), "ab") as f:
+        f.write(b"synced %02d|" % i); f.flush(); os.fsync(f.fileno())
+        f.write(b"unsynced tail of file %02d" % i); f.flush()
+with open(os.path.join(d, "overwritten"), "r+b") as f: f.write(b"NEW")
+print("ready", flush=True); time.sleep(600)
+`;
+      const cut = async () => {
+        const { data, shadow } = dirs();
+        for (let i = 0; i < 16; i++) writeFileSync(join(data, `log${String(i).padStart(2, "0")}`), "");
+        writeFileSync(join(data, "overwritten"), "old content\n");
+        await preparePowercut(data, shadow);
+        writeFileSync(join(data, "../torn.py"), prog);
+        await runAndKill(["python3", join(data, "../torn.py"), data], powercutEnv(data, shadow));
+        return { data, summary: await powerCut(data, shadow, { tails: "torn", seed: 7 }) };
+      };
+      const { data, summary } = await cut();
+      const tails = summary.tails ?? [];
+      expect(tails.map((t) => t.file).sort()).toEqual(
+        Array.from({ length: 16 }, (_, i) => `log${String(i).padStart(2, "0")}`),
+      );
+      expect(new Set(tails.map((t) => t.shape))).toEqual(new Set(["lost", "prefix", "zeros", "kept"]));
+      for (const t of tails) {
+        const i = t.file.slice(3);
+        const synced = `synced ${i}|`;
+        const unsynced = `unsynced tail of file ${i}`;
+        expect(t.unsyncedBytes).toBe(unsynced.length);
+        const want =
+          t.shape === "zeros"
+            ? synced + "\0".repeat(unsynced.length)
+            : synced + unsynced.slice(0, t.keptBytes);
+        expect(readFileSync(join(data, t.file), "utf8"), t.file).toBe(want);
+        if (t.shape === "prefix") expect(t.keptBytes).toBeGreaterThan(0);
+        if (t.shape === "prefix") expect(t.keptBytes).toBeLessThan(unsynced.length);
+      }
+      // An overwrite in place is not an append: rolled back whole.
+      expect(readFileSync(join(data, "overwritten"), "utf8")).toBe("old content\n");
+      expect((await cut()).summary).toEqual(summary);
+    });
+
     it("fails a sync it cannot record with EIO and says why on stderr, rather than letting it count as durable", async () => {
       const { data, shadow } = dirs();
       await preparePowercut(data, shadow);
       rmSync(join(shadow, "files"), { recursive: true });
       writeFileSync(join(shadow, "files"), "not a folder");
-      const prog = String.raw`
+      const prog = `
 import errno, os, sys, time
 d = sys.argv[1]
 with open(os.path.join(d, "f.txt"), "wb") as f:
