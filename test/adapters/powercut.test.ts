@@ -29,6 +29,7 @@ import {
 } from "../../adapters/powercut/powercut.ts";
 
 const avail = powercutAvailable();
+if (!avail.ok) console.warn(`power cut tests skipped: ${avail.reason}`);
 const scratch = mkdtempSync(join(tmpdir(), "asl-powercut-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
