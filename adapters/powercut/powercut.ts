@@ -13,7 +13,8 @@
 // Use: preparePowercut(data, shadow) once the directory holds what counts as durable (it is emptied and
 // re-recorded each time); start the implementation with powercutEnv(data, shadow) merged into its
 // environment; SIGKILL its process group; powerCut(data, shadow); restart it on the same directory. After
-// powerCut the shadow records the rolled-back state, so the cycle can repeat without another prepare.
+// powerCut the shadow records the rolled-back state, so the cycle can repeat without another prepare
+// (prepare again after any run without the interposer: its syncs were not recorded).
 // Give the implementation the prepared directory itself: a directory it creates must have its own entry
 // made durable by an fsync of its parent, which, for the data directory's parent, nothing records (the
 // reference disk store, for one, creates a missing store directory without syncing its parent). Call
