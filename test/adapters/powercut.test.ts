@@ -27,6 +27,8 @@ import {
   powercutEnv,
   preparePowercut,
 } from "../../adapters/powercut/powercut.ts";
+import { REPO_ROOT } from "../../catalog/paths.ts";
+import { openDiskStore } from "../../reference/store/index.ts";
 
 const avail = powercutAvailable();
 if (!avail.ok) console.warn(`power cut tests skipped: ${avail.reason}`);
@@ -56,8 +58,13 @@ function tree(dir: string, prefix = ""): Record<string, string> {
 
 /** Starts a program in its own process group under the interposer, waits for its "ready" line, then
  *  SIGKILLs the group (the implementation's fate in a durability schedule). */
-async function runAndKill(argv: string[], env: Record<string, string>): Promise<string> {
+async function runAndKill(
+  argv: string[],
+  env: Record<string, string>,
+  cwd?: string,
+): Promise<{ out: string; err: string }> {
   const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
+    cwd,
     env: { ...process.env, ...env },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -77,7 +84,7 @@ async function runAndKill(argv: string[], env: Record<string, string>): Promise<
   });
   process.kill(-child.pid!, "SIGKILL");
   await exited;
-  return err;
+  return { out, err };
 }
 
 /** The layout every scenario starts from, recorded as durable. */
@@ -209,7 +216,7 @@ describe("power cut", () => {
         const { data, shadow } = dirs();
         seed(data);
         await preparePowercut(data, shadow);
-        const stderr = await runAndKill(program(lang, data), powercutEnv(data, shadow));
+        const { err: stderr } = await runAndKill(program(lang, data), powercutEnv(data, shadow));
         expect(stderr).toBe("");
         // Before the cut the page cache still has everything (what kill -9 alone leaves).
         expect(tree(data)["lost.txt"]).toBe("new lost, longer\n");
@@ -274,9 +281,9 @@ with open(P("dsync.txt"), "ab") as f: f.write(b"D2 not synced\n")
 print("ready", flush=True); time.sleep(600)
 `;
       writeFileSync(join(data, "../prog.py"), prog);
-      expect(await runAndKill(["python3", join(data, "../prog.py"), data], powercutEnv(data, shadow))).toBe(
-        "",
-      );
+      expect(
+        (await runAndKill(["python3", join(data, "../prog.py"), data], powercutEnv(data, shadow))).err,
+      ).toBe("");
       await powerCut(data, shadow);
       expect(tree(data)).toEqual({
         "dsync.txt": "d0\nS\nD1\n",
@@ -331,9 +338,9 @@ os.unlink(P(b"ro.txt"))
 print("ready", flush=True); time.sleep(600)
 `;
       writeFileSync(join(data, "../links.py"), prog);
-      expect(await runAndKill(["python3", join(data, "../links.py"), data], powercutEnv(data, shadow))).toBe(
-        "",
-      );
+      expect(
+        (await runAndKill(["python3", join(data, "../links.py"), data], powercutEnv(data, shadow))).err,
+      ).toBe("");
       const summary = await powerCut(data, shadow);
       const names = readdirSync(data, { encoding: "buffer" })
         .map((b) => b.toString("latin1"))
@@ -367,7 +374,7 @@ print("ready", flush=True); time.sleep(600)
           .map((a) => `'${a}'`)
           .join(" "),
       );
-      expect(await runAndKill(argv, powercutEnv(data, shadow))).toBe("");
+      expect((await runAndKill(argv, powercutEnv(data, shadow))).err).toBe("");
       await powerCut(data, shadow);
       expect(tree(data)).toEqual(EXPECTED);
     });
@@ -415,6 +422,54 @@ print("ready", flush=True); time.sleep(600)
       expect(readFileSync(join(data, "overwritten"), "utf8")).toBe("old content\n");
       expect((await cut()).summary).toEqual(summary);
     });
+
+    // What the cut is for: a store that acknowledges before it fdatasyncs (the reference disk store with
+    // sync "batch") keeps every acknowledged PUT through a SIGKILL, and loses them through a power cut; with
+    // sync "always" it keeps them through both.
+    for (const sync of ["always", "batch"] as const)
+      it(`the reference disk store with sync "${sync}": acknowledged PUTs after SIGKILL alone, and after a power cut`, async () => {
+        const child = join(scratch, `store-${sync}.mts`);
+        writeFileSync(
+          child,
+          `import { writeSync } from "node:fs";
+import { openDiskStore } from ${JSON.stringify(join(REPO_ROOT, "reference/store/index.ts"))};
+const store = openDiskStore(process.argv[2], { sync: ${JSON.stringify(sync)} });
+for (let i = 0; i < 100; i++) writeSync(1, store.put(new TextEncoder().encode("value " + i)).key + "\\n");
+writeSync(1, "ready\\n");
+setInterval(() => {}, 1000);
+`,
+        );
+        const readable = (data: string, keys: string[]) => {
+          const store = openDiskStore(data, {});
+          const n = keys.filter((k) => {
+            try {
+              return store.get(k) !== undefined;
+            } catch {
+              return false;
+            }
+          }).length;
+          store.close();
+          return n;
+        };
+        const acked = async (data: string, env: Record<string, string>) => {
+          const { out } = await runAndKill(
+            [process.execPath, "--import", "tsx", child, data],
+            env,
+            REPO_ROOT,
+          );
+          return out.split("\n").filter((l) => /^[0-9a-f]{64}$/.test(l));
+        };
+        const killed = dirs();
+        const keysKilled = await acked(killed.data, {});
+        expect(keysKilled.length).toBe(100);
+        expect(readable(killed.data, keysKilled)).toBe(100);
+        const cut = dirs();
+        await preparePowercut(cut.data, cut.shadow);
+        const keysCut = await acked(cut.data, powercutEnv(cut.data, cut.shadow));
+        expect(keysCut.length).toBe(100);
+        await powerCut(cut.data, cut.shadow);
+        expect(readable(cut.data, keysCut)).toBe(sync === "always" ? 100 : 0);
+      });
 
     it("fails a sync it cannot record with EIO and says why on stderr, rather than letting it count as durable", async () => {
       const { data, shadow } = dirs();
