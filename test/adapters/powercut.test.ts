@@ -231,6 +231,20 @@ describe("power cut", () => {
         });
       });
 
+    it("never changes what a program writes: with the interposer, the files left before the cut are those a run without it leaves", async () => {
+      for (const lang of ["python", "node"] as const) {
+        const plain = dirs();
+        seed(plain.data);
+        await runAndKill(program(lang, plain.data), {});
+        const watched = dirs();
+        seed(watched.data);
+        await preparePowercut(watched.data, watched.shadow);
+        await runAndKill(program(lang, watched.data), powercutEnv(watched.data, watched.shadow));
+        expect(tree(watched.data), lang).toEqual(tree(plain.data));
+        expect(tree(watched.data)["lost.txt"], lang).toBe("new lost, longer\n");
+      }
+    });
+
     it("repeats: after a cut the rolled-back state is the durable one, and a second run and cut work without preparing again", async () => {
       const { data, shadow } = dirs();
       seed(data);
