@@ -245,8 +245,10 @@ async function snapshot(data: string, shadow: string): Promise<void> {
   }
 }
 
-/** Records the present state of dataDir (every file's content, every directory's entries) as durable. */
+/** Records the present state of dataDir (every file's content, every directory's entries) as durable;
+ *  a dataDir that does not exist yet is made, empty. */
 export async function preparePowercut(dataDir: string, shadowDir: string): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
   const { data, shadow } = places(dataDir, shadowDir);
   await snapshot(data, shadow);
 }

@@ -561,12 +561,16 @@ print("ready", flush=True); time.sleep(600)
       }
     });
 
-    it("refuses a shadow directory inside the data directory, and a cut with no record", async () => {
+    it("refuses a shadow directory inside the data directory, a cut with no record or no data directory; prepare makes a missing one", async () => {
       const { data, shadow } = dirs();
       await expect(preparePowercut(data, join(data, "shadow"))).rejects.toThrow(
         /must not contain each other/,
       );
       await expect(powerCut(data, shadow)).rejects.toThrow(/holds no record .*preparePowercut first/);
+      await expect(powerCut(join(data, "absent"), shadow)).rejects.toThrow(/data directory .*absent: ENOENT/);
+      // Preparing makes a data directory that is not there yet, and records it empty.
+      await preparePowercut(join(data, "fresh"), shadow);
+      expect(readdirSync(join(data, "fresh"))).toEqual([]);
     });
   });
 
