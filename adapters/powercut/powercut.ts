@@ -370,11 +370,15 @@ class Rollback {
     private readonly opts: PowercutOptions,
   ) {}
 
-  /** The content a torn cut leaves of a file grown from `durable` to `current` ("torn" tails only). */
-  private tail(p: Buffer, durable: Buffer, current: Buffer): Buffer {
+  /** The content a torn cut leaves of a file grown from `durable` to `current` ("torn" tails only): only
+   *  when the file at p is the very file whose content is durable there (a file renamed over it without a
+   *  directory fsync is not, and none of its bytes may appear under that name). */
+  private tail(p: Buffer, key: string, durable: Buffer, current: Buffer): Buffer {
     const unsynced = current.length - durable.length;
     if (this.opts.tails !== "torn" || unsynced <= 0 || !current.subarray(0, durable.length).equals(durable))
       return durable;
+    const st = lstatSync(p, { bigint: true });
+    if (!key.startsWith(`${st.dev}-${st.ino}-`)) return durable;
     const file = p.subarray(this.root.length + 1).toString();
     const h = createHash("sha256")
       .update(`${this.opts.seed ?? 0}\0`)
@@ -464,7 +468,7 @@ class Rollback {
     let durable = first === undefined ? this.content(e.key) : readFileSync(first);
     if (present) {
       const current = readFileSync(p);
-      if (first === undefined) durable = this.tail(p, durable, current);
+      if (first === undefined) durable = this.tail(p, e.key, durable, current);
       const sameInode = first !== undefined && lstatSync(first).ino === lstatSync(p).ino;
       if (current.equals(durable) && (first === undefined || sameInode)) {
         if (first === undefined) this.made.set(e.key, p);

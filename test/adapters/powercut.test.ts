@@ -402,12 +402,16 @@ for i in range(16):
         f.write(b"synced %02d|" % i); f.flush(); os.fsync(f.fileno())
         f.write(b"unsynced tail of file %02d" % i); f.flush()
 with open(os.path.join(d, "overwritten"), "r+b") as f: f.write(b"NEW")
+with open(os.path.join(d, "replaced.tmp"), "wb") as f:
+    f.write(b"base|and more"); f.flush(); os.fsync(f.fileno())
+os.rename(os.path.join(d, "replaced.tmp"), os.path.join(d, "replaced"))
 print("ready", flush=True); time.sleep(600)
 `;
       const cut = async () => {
         const { data, shadow } = dirs();
         for (let i = 0; i < 16; i++) writeFileSync(join(data, `log${String(i).padStart(2, "0")}`), "");
         writeFileSync(join(data, "overwritten"), "old content\n");
+        writeFileSync(join(data, "replaced"), "base|");
         await preparePowercut(data, shadow);
         writeFileSync(join(data, "../torn.py"), prog);
         await runAndKill(["python3", join(data, "../torn.py"), data], powercutEnv(data, shadow));
@@ -432,8 +436,10 @@ print("ready", flush=True); time.sleep(600)
         if (t.shape === "prefix") expect(t.keptBytes).toBeGreaterThan(0);
         if (t.shape === "prefix") expect(t.keptBytes).toBeLessThan(unsynced.length);
       }
-      // An overwrite in place is not an append: rolled back whole.
+      // An overwrite in place is not an append, and a file renamed over another without a directory fsync
+      // is another file: both rolled back whole.
       expect(readFileSync(join(data, "overwritten"), "utf8")).toBe("old content\n");
+      expect(readFileSync(join(data, "replaced"), "utf8")).toBe("base|");
       expect((await cut()).summary).toEqual(summary);
     });
 
