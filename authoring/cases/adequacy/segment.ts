@@ -40,7 +40,8 @@ const rec = (
  * Edges of the word-twin segments (DEC-016 ids). `a` and `b` hold node 5 and node 2^32 + 5 (one low word);
  * `c` holds node 9 in both lists; `d` and `e` share node 1 in `from` and have ids with the same high word
  * (found by search: SHA-256 prefixes 0xf8157493_270c8749 and 0xf8157493_dfee0272); `h` and `i` share node 2
- * in `from`, and the id of `h` is below that of `i` in its high word but above it in its low word.
+ * in `from`, and the id of `h` is below that of `i` in its high word but above it in its low word; `j` has
+ * two versions in one segment (logseqs 3 and 7), so its refs differ in the logseq's low word only.
  */
 export const TWIN_WORD_EDGES: Record<string, Edge> = {
   a: { from: [5n], to: [7n] },
@@ -52,6 +53,7 @@ export const TWIN_WORD_EDGES: Record<string, Edge> = {
   g: { from: [6n], to: [] },
   h: { from: [2n, 3n], to: [] },
   i: { from: [2n, 4n], to: [] },
+  j: { from: [11n], to: [12n] },
 };
 const ID: Record<string, bigint> = Object.fromEntries(
   Object.entries(TWIN_WORD_EDGES).map(([k, e]) => [k, edgeId(e)]),
@@ -138,6 +140,21 @@ export function adequacySegmentInputs(): ValidInput[] {
         nodes: [1n, 2n, 3n, 9n],
         snapshots: [5n, 6n, P32 + 2n, P32 + 3n],
       },
+    },
+    {
+      name: "one-edge-two-versions",
+      rules: ["ATXI-LAY-001", "ATXI-TGK-006", "ATXI-NPR-002", "ATXI-NPR-003", "ATXI-VIS-002"],
+      flags: ["NodeProjections", "SeveralVersions"],
+      comment:
+        "edge j (node 11 to node 12) at logseqs 3 and 7 of one segment: its node-edge refs tie on node, position and edge id and are ordered by the low word of their logseq alone",
+      input: {
+        segmentId: 0xad0an,
+        logseqMin: 1n,
+        logseqMax: 9n,
+        tgkRecords: [rec(7n, ID["j"]!, 2, 5), rec(3n, ID["j"]!, 1)],
+        edges: [TWIN_WORD_EDGES["j"]!],
+      },
+      probe: { artifacts: [], edges: [ID["j"]!], nodes: [11n, 12n], snapshots: [2n, 3n, 6n, 7n] },
     },
     {
       name: "two-unknown-blocks-no-projections",
@@ -355,6 +372,22 @@ export function adequacySegmentDrafts(valid: ReadonlyMap<string, Uint8Array>): I
       ["NodeProjections", "LowWordTwins"],
       "a ref's logseq 7 made 2^32+7: its edge has a TGK record at 7 only, whose logseq shares the low word",
       () => [u64(refs.offsetOf(g) + NR.logseq, P32 + 7n)],
+    );
+  }
+
+  // one-edge-two-versions: node 11's refs to edge j at logseqs 3 and 7, swapped (ATXI-NPR-003).
+  {
+    const tv = dec("one-edge-two-versions");
+    const refs = tv.nodeRefs!;
+    if (refs.count !== 4 || refs.nodeId(0) !== 11n || refs.logseq(0) !== 3n || refs.logseq(1) !== 7n)
+      throw new Error("vectors: one-edge-two-versions refs are not as expected");
+    add(
+      "one-edge-two-versions",
+      "node-ref-logseq-low-word-descending",
+      "SEG_BAD_NODE_REF",
+      ["NodeProjections", "SeveralVersions"],
+      "node 11's refs to edge j at logseqs 3 and 7 swapped: same node, position and edge, the logseqs descend in their low word",
+      (b) => swap(b, refs.offsetOf(0), refs.offsetOf(1), 32),
     );
   }
 
