@@ -41,7 +41,8 @@ const rec = (
  * `c` holds node 9 in both lists; `d` and `e` share node 1 in `from` and have ids with the same high word
  * (found by search: SHA-256 prefixes 0xf8157493_270c8749 and 0xf8157493_dfee0272); `h` and `i` share node 2
  * in `from`, and the id of `h` is below that of `i` in its high word but above it in its low word; `j` has
- * two versions in one segment (logseqs 3 and 7), so its refs differ in the logseq's low word only.
+ * two versions in one segment (logseqs 3 and 7), so its refs differ in the logseq's low word only; `k` joins
+ * node 5 to node 2^32 + 5, whose refs are then next to each other.
  */
 export const TWIN_WORD_EDGES: Record<string, Edge> = {
   a: { from: [5n], to: [7n] },
@@ -54,6 +55,7 @@ export const TWIN_WORD_EDGES: Record<string, Edge> = {
   h: { from: [2n, 3n], to: [] },
   i: { from: [2n, 4n], to: [] },
   j: { from: [11n], to: [12n] },
+  k: { from: [5n], to: [P32 + 5n] },
 };
 const ID: Record<string, bigint> = Object.fromEntries(
   Object.entries(TWIN_WORD_EDGES).map(([k, e]) => [k, edgeId(e)]),
@@ -155,6 +157,21 @@ export function adequacySegmentInputs(): ValidInput[] {
         edges: [TWIN_WORD_EDGES["j"]!],
       },
       probe: { artifacts: [], edges: [ID["j"]!], nodes: [11n, 12n], snapshots: [2n, 3n, 6n, 7n] },
+    },
+    {
+      name: "adjacent-node-low-word-twins",
+      rules: ["ATXI-LAY-001", "ATXI-NPR-003", "ATXI-NPR-005", "ATXI-VIS-003"],
+      flags: ["LowWordTwins", "NodeProjections"],
+      comment:
+        "edge k from node 5 to node 2^32+5 (one low word), the segment's only edge: the refs of the two nodes are next to each other, so incidence on node 5 with role to must stop at the first ref of node 2^32+5",
+      input: {
+        segmentId: 0xad0bn,
+        logseqMin: 1n,
+        logseqMax: 4n,
+        tgkRecords: [rec(2n, ID["k"]!, 1)],
+        edges: [TWIN_WORD_EDGES["k"]!],
+      },
+      probe: { artifacts: [], edges: [ID["k"]!], nodes: [5n, P32 + 5n], snapshots: [1n, 2n] },
     },
     {
       name: "two-unknown-blocks-no-projections",
