@@ -13,9 +13,11 @@ export function toWire(value: unknown): unknown {
     return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
   if (Array.isArray(value)) return value.map(toWire);
   if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toWire(v);
-    return out;
+    // fromEntries defines own members: an assignment would turn a member "__proto__" (a DAG param may be
+    // named so) into a prototype and lose it.
+    return Object.fromEntries(
+      Object.entries(value).flatMap(([k, v]) => (v === undefined ? [] : [[k, toWire(v)]])),
+    );
   }
   return value;
 }

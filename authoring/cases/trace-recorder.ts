@@ -35,6 +35,9 @@ export const U64_MAX = "18446744073709551615";
 export type State = { snapshot: string; position: number };
 export type At = { snapshot: string; position: string };
 
+/** The reads whose answers after a store.reopen show what the reopen kept (STO-REC-001). */
+const READS: ReadonlySet<string> = new Set(["ci.lookup", "ci.current", "ci.digest", "store.get"]);
+
 /**
  * Runs requests on a fresh reference implementation and records each with the answer it gave. A store
  * trace leaves the block layout (artifact_id, location) to the implementation and pins no SnapshotID (its
@@ -45,9 +48,19 @@ export class Recorder {
   private readonly parts = createReferenceParts();
   /** Snapshots this trace retired at some point. */
   private readonly retiredEver = new Set<string>();
+  /** Whether a store.reopen was answered: every read after it also observes what survives it (STO-REC-001). */
+  private reopened = false;
 
-  constructor(private readonly store: boolean) {
-    this.rec = new StepRecorder({ derivedIds: !store });
+  /**
+   * `derivedIds` pins the DEC-018 ids (a SHOULD); by default only for a content-index trace, as a store
+   * trace's ids depend on its block layout. A store trace that writes only through ci.* (locations given)
+   * has no layout of its own and may pin them.
+   */
+  constructor(
+    private readonly store: boolean,
+    opts: { derivedIds?: boolean } = {},
+  ) {
+    this.rec = new StepRecorder({ derivedIds: opts.derivedIds ?? !store });
   }
 
   get steps() {
@@ -58,7 +71,7 @@ export class Recorder {
   async do(
     op: OpName,
     args: Record<string, unknown>,
-    opts: { free?: string[]; needs?: string[] } = {},
+    opts: { free?: string[] | ((ok: unknown) => string[]); needs?: string[] } = {},
   ): Promise<unknown> {
     let outcome: { ok: unknown } | { error: { code: string; message: string } };
     try {
@@ -78,8 +91,21 @@ export class Recorder {
       rules = [...new Set([...rules, "STO-RET-001"])].sort();
     if (op === "ci.retire" && "ok" in outcome && typeof args.snapshot === "string")
       this.retiredEver.add(args.snapshot);
-    this.rec.record(op, args, outcome, { ...opts, ...(rules ? { rules } : {}) });
+    if (rules && this.reopened && READS.has(op)) rules = [...new Set([...rules, "STO-REC-001"])].sort();
+    if (op === "store.reopen" && "ok" in outcome) this.reopened = true;
+    const free = typeof opts.free === "function" ? ("ok" in outcome ? opts.free(outcome.ok) : []) : opts.free;
+    this.rec.record(op, args, outcome, {
+      ...(free ? { free } : {}),
+      ...(opts.needs ? { needs: opts.needs } : {}),
+      ...(rules ? { rules } : {}),
+    });
     return "ok" in outcome ? outcome.ok : undefined;
+  }
+
+  /** Adds rules to the step just recorded: what it observes beyond what its operation alone names. */
+  alsoObserves(...rules: string[]): void {
+    const step = this.rec.steps[this.rec.steps.length - 1]!;
+    step.rules = [...new Set([...(step.rules ?? []), ...rules])].sort();
   }
 
   /** The state digest, an extension (state-digest): a read the replay skips for an implementation that does not claim it. */
@@ -103,7 +129,19 @@ export class Recorder {
   get(key: string, at?: At) {
     return this.do("store.get", { key, at: at ?? null });
   }
-  private async state(op: "ci.current" | "ci.snapshot"): Promise<State> {
+  /** A lookup of a key store.put stored: its location is the store's layout, not compared (only found and type tag). */
+  lookupStored(key: string, at?: At) {
+    return this.do(
+      "ci.lookup",
+      { key, at: at ?? null },
+      { free: (ok) => ((ok as { found?: boolean }).found ? ["location"] : []) },
+    );
+  }
+  /** store.reopen: close and reopen from durable storage (STO-REC-001, DEC-034). */
+  reopen() {
+    return this.state("store.reopen");
+  }
+  private async state(op: "ci.current" | "ci.snapshot" | "store.reopen"): Promise<State> {
     const s = (await this.do(op, {})) as { snapshot: string; position: string };
     return { snapshot: s.snapshot, position: Number(s.position) };
   }
@@ -124,15 +162,20 @@ export class Recorder {
     return { snapshot: id, position: String(position ?? s.position) };
   }
 
-  /** Looks up every key, and the digest, at every retained (S, P) (STO-CUR-001, STO-LOG-004). */
-  async everywhere(keys: string[]): Promise<void> {
+  /**
+   * Looks up every key, and the digest, at every retained (S, P) (STO-CUR-001, STO-LOG-004). With
+   * `stored`, the keys were stored by store.put: their locations and the digest are the store's layout,
+   * so only whether each key is found, and its type tag, are compared.
+   */
+  async everywhere(keys: string[], opts: { stored?: boolean } = {}): Promise<void> {
     const tail = this.parts.store().index.current().position;
     for (const s of this.snapshots()) {
       if (s.retired) continue;
       const last = s.onCurrentLine ? tail : s.position;
       for (let p = s.position; p <= last; p++) {
-        await this.digest(this.at(s, p));
-        for (const key of keys) await this.lookup(key, this.at(s, p));
+        if (!opts.stored) await this.digest(this.at(s, p));
+        for (const key of keys)
+          await (opts.stored ? this.lookupStored(key, this.at(s, p)) : this.lookup(key, this.at(s, p)));
       }
     }
   }

@@ -14,8 +14,13 @@ type Scenario = {
   id: string;
   title: string;
   target: "content-index" | "store";
-  /** Extensions whose operations change state in the trace (the whole trace needs them). */
-  extensions?: "snapshot-retire"[];
+  /**
+   * Capabilities beyond the target's that the whole trace needs: extensions whose operations change state
+   * in it, or the structural index for a store.put that carries a structure.
+   */
+  extensions?: ("snapshot-retire" | "structural-index" | "materialization-cache")[];
+  /** A store trace that writes only through ci.* (every location given) pins the DEC-018 ids too. */
+  derivedIds?: boolean;
   run(r: Recorder): Promise<void>;
 };
 
@@ -226,6 +231,259 @@ const SCENARIOS: Scenario[] = [
       await r.do("ci.current", {});
     },
   },
+  {
+    id: "ci-retire-remade",
+    title:
+      "A retired snapshot made again is retained again, and stays readable at its position once an install leaves its line; the genesis snapshot cannot be retired when it is not the base",
+    target: "content-index",
+    extensions: ["snapshot-retire"],
+    async run(r) {
+      const [a, b] = [keyOf("remade", 0), keyOf("remade", 1)];
+      const genesis = await r.current();
+      await r.put(a, loc(0, 0, 4));
+      const s1 = await r.snapshot();
+      await r.put(b, loc(0, 4, 4), 2);
+      const s2 = await r.snapshot();
+      await r.do("ci.install", { snapshot: s1.snapshot });
+      await r.do("ci.retire", { snapshot: genesis.snapshot });
+      await r.do("ci.retire", { snapshot: s2.snapshot });
+      await r.lookup(b, r.at(s2));
+      await r.put(b, loc(0, 4, 4), 2);
+      await r.snapshot();
+      await r.lookup(b, r.at(s2));
+      await r.do("ci.install", { snapshot: genesis.snapshot });
+      await r.do("ci.retire", { snapshot: genesis.snapshot });
+      await r.lookup(b, r.at(s2));
+      await r.lookup(a, r.at(s2));
+      await r.digest(r.at(s2));
+      await r.lookup(b, r.at(s2, s2.position + 1));
+      await r.do("ci.install", { snapshot: s2.snapshot });
+      await r.lookup(a);
+      await r.lookup(b);
+      await r.do("ci.retire", { snapshot: s1.snapshot });
+      await r.do("ci.retire", { snapshot: s2.snapshot });
+      await r.everywhere([a, b]);
+    },
+  },
+  {
+    id: "ci-long-line",
+    title:
+      "A line of more than 1024 entries and keys; a state on an older line read by keys made after it; a snapshot of a line that starts past 0 installed",
+    target: "content-index",
+    async run(r) {
+      const N = 1030;
+      const k = (i: number) => keyOf("long", i);
+      const genesis = await r.current();
+      await r.put(k(0), loc(0, 0, 1));
+      await r.put(k(1), loc(0, 1, 1), 3);
+      await r.put(k(2), loc(0, 2, 1));
+      const s0 = await r.snapshot();
+      await r.do("ci.install", { snapshot: genesis.snapshot });
+      for (let i = 0; i < N; i++) await r.put(k(i), loc(1, i, 1 + (i % 7)), i % 5 === 0 ? i : undefined);
+      const mid = await r.snapshot();
+      await r.do("ci.tombstone", { key: k(1025) });
+      await r.put(k(1024), loc(2, 0, 9));
+      await r.put(k(N), loc(2, 1, 1));
+      await r.digest();
+      for (const i of [0, 1, 1023, 1024, 1025, 1029, N]) await r.lookup(k(i));
+      for (const p of [0, 1, 1023, 1024, 1025, 1026, N, N + 2]) {
+        await r.digest(r.at(genesis, p));
+        for (const i of [0, 1023, 1024, 1025]) await r.lookup(k(i), r.at(genesis, p));
+      }
+      for (const i of [0, 1, 3, 1024, 1029, N]) await r.lookup(k(i), r.at(s0));
+      await r.digest(r.at(s0));
+      await r.do("ci.install", { snapshot: mid.snapshot });
+      await r.put(k(N + 1), loc(3, 0, 1));
+      await r.put(k(N + 2), loc(3, 1, 1), 1);
+      await r.digest();
+      for (const i of [0, 1024, 1025, N, N + 1, N + 2]) await r.lookup(k(i));
+      const s3 = await r.snapshot();
+      await r.put(k(0), loc(4, 0, 1));
+      await r.do("ci.install", { snapshot: s3.snapshot });
+      await r.digest();
+      for (const i of [0, 1, 1024, N + 1, N + 2]) await r.lookup(k(i));
+      await r.lookup(k(0), r.at(mid, N));
+    },
+  },
+  {
+    id: "store-reopen-index",
+    title:
+      "Every content-index write survives store.reopen: u64 extremes and type tags, tombstones, snapshots, an install's new line, and positions that go on where they were",
+    target: "store",
+    derivedIds: true,
+    async run(r) {
+      const k = [0, 1, 2, 3, 4, 5].map((i) => keyOf("reopen-ci", i));
+      await r.reopen();
+      await r.do("ci.current", {});
+      await r.put(k[0]!, loc(0, 0, 10));
+      await r.reopen();
+      await r.lookup(k[0]!);
+      await r.put(k[1]!, loc(U64_MAX, U64_MAX, U64_MAX), 0xffffffff);
+      await r.put(k[2]!, loc("9007199254740993", "4294967296", "1"), 0);
+      await r.do("ci.tombstone", { key: k[0]! });
+      await r.do("ci.tombstone", { key: k[5]! });
+      await r.reopen();
+      for (const key of [k[0]!, k[1]!, k[2]!, k[5]!]) await r.lookup(key);
+      await r.digest();
+      const s1 = await r.snapshot();
+      await r.put(k[0]!, loc(2, 0, 1));
+      await r.put(k[3]!, loc(3, 0, 1), 7);
+      const s2 = await r.snapshot();
+      await r.put(k[4]!, loc(4, 0, 1));
+      await r.reopen();
+      await r.do("ci.current", {});
+      await r.everywhere(k);
+      await r.do("ci.install", { snapshot: s1.snapshot });
+      await r.reopen();
+      await r.lookup(k[3]!);
+      await r.lookup(k[3]!, r.at(s2));
+      await r.lookup(k[3]!, r.at(s2, s2.position + 1));
+      await r.lookup(k[4]!, r.at(s1, s1.position + 1));
+      await r.put(k[4]!, loc(5, 0, 1));
+      await r.snapshot();
+      await r.reopen();
+      await r.everywhere(k);
+      await r.do("ci.install", { snapshot: s2.snapshot });
+      await r.reopen();
+      await r.put(k[5]!, loc(6, 0, 1));
+      await r.reopen();
+      await r.reopen();
+      await r.do("ci.current", {});
+      await r.everywhere(k);
+      await r.get(k[3]!);
+    },
+  },
+  {
+    id: "store-reopen-retire",
+    title:
+      "Retirement survives store.reopen, and so does a retired snapshot made again; the base and the genesis snapshot stay in use",
+    target: "store",
+    derivedIds: true,
+    extensions: ["snapshot-retire"],
+    async run(r) {
+      const [a, b] = [keyOf("reopen-retire", 0), keyOf("reopen-retire", 1)];
+      const genesis = await r.reopen();
+      await r.put(a, loc(0, 0, 4));
+      const s1 = await r.snapshot();
+      await r.put(b, loc(0, 4, 4), 1);
+      const s2 = await r.snapshot();
+      await r.do("ci.retire", { snapshot: s1.snapshot });
+      await r.reopen();
+      await r.lookup(a, r.at(s1));
+      await r.do("ci.install", { snapshot: s1.snapshot });
+      await r.do("ci.retire", { snapshot: s1.snapshot });
+      await r.do("ci.install", { snapshot: genesis.snapshot });
+      await r.do("ci.retire", { snapshot: genesis.snapshot });
+      await r.reopen();
+      await r.do("ci.retire", { snapshot: genesis.snapshot });
+      await r.put(a, loc(0, 0, 4));
+      await r.snapshot();
+      await r.reopen();
+      await r.lookup(a, r.at(s1));
+      await r.digest(r.at(s1));
+      await r.do("ci.install", { snapshot: s2.snapshot });
+      await r.reopen();
+      await r.lookup(b);
+      await r.lookup(a, r.at(s1));
+      await r.lookup(a, r.at(s1, s1.position + 1));
+      await r.do("ci.retire", { snapshot: s2.snapshot });
+      await r.do("ci.install", { snapshot: s1.snapshot });
+      await r.do("ci.retire", { snapshot: s2.snapshot });
+      await r.reopen();
+      await r.lookup(b, r.at(s2));
+      await r.do("ci.install", { snapshot: s2.snapshot });
+      await r.do("ci.current", {});
+      await r.everywhere([a, b]);
+    },
+  },
+  {
+    id: "store-reopen-put",
+    title:
+      "Stored artifacts survive store.reopen: GET at CURRENT and at retained states, type tags, PUT of a visible key appending nothing, PUT after a tombstone storing again, appends after a reopen",
+    target: "store",
+    async run(r) {
+      const blobs = ["first", "second artifact", "", "z".repeat(1000), "after reopen"].map((t) =>
+        utf8.encode(t),
+      );
+      const b64 = (u: Uint8Array) => Buffer.from(u).toString("base64");
+      const [kx, ky, ke, kz, kw] = blobs.map((u) => toHex(sha256(u)));
+      const [x, y, e, z, w] = blobs.map(b64);
+      await r.reopen();
+      await r.storePut(x!, 7);
+      await r.reopen();
+      await r.get(kx!);
+      await r.lookupStored(kx!);
+      await r.storePut(x!);
+      await r.reopen();
+      await r.storePut(y!);
+      await r.storePut(e!);
+      await r.storePut(z!, 0);
+      await r.reopen();
+      for (const key of [kx!, ky!, ke!, kz!]) {
+        await r.get(key);
+        await r.lookupStored(key);
+      }
+      const s1 = await r.snapshot();
+      await r.do("ci.tombstone", { key: kx! });
+      await r.reopen();
+      await r.get(kx!);
+      await r.get(kx!, r.at(s1));
+      await r.storePut(x!, 3);
+      await r.reopen();
+      await r.get(kx!);
+      await r.lookupStored(kx!);
+      await r.get(kx!, r.at(s1, s1.position + 1));
+      await r.do("ci.install", { snapshot: s1.snapshot });
+      await r.reopen();
+      await r.get(kx!);
+      await r.storePut(x!);
+      await r.storePut(w!);
+      await r.reopen();
+      for (const key of [kx!, ky!, ke!, kz!, kw!]) await r.get(key);
+      await r.do("ci.current", {});
+      await r.everywhere([kx!, ky!, ke!, kz!, kw!], { stored: true });
+      // ci.put next to store.put (DEC-021): GET reads the location given. Bytes that are not the key's, or
+      // missing however long the location, are STORE_CORRUPT_BLOCK; a location of length 0 misses no byte.
+      const [other, far, huge] = [1, 2, 3].map((i) => keyOf("reopen-put", i));
+      await r.put(other!, loc(0, 0, blobs[0]!.length));
+      await r.put(far!, loc(0, U64_MAX, 1));
+      await r.put(huge!, loc(0, 0, "1099511627776"));
+      await r.put(ke!, loc(99, 0, 0));
+      for (const key of [other!, far!, huge!, ke!]) await r.get(key);
+      await r.reopen();
+      for (const key of [other!, far!, huge!, ke!]) await r.get(key);
+      await r.storePut(e!);
+    },
+  },
+  {
+    id: "store-put-refused-structure",
+    title:
+      "A PUT whose structure cannot be registered stores and appends nothing, before and after store.reopen (DEC-021)",
+    target: "store",
+    extensions: ["structural-index", "materialization-cache"],
+    async run(r) {
+      const x = Buffer.from(utf8.encode("refused at first")).toString("base64");
+      const kx = toHex(sha256(utf8.encode("refused at first")));
+      const unknown = { op: "concat", params: {}, inputs: [{ sid: keyOf("refused", 0) }] };
+      const malformed = { op: "concat", params: {}, inputs: [{ artifact: kx.toUpperCase() }] };
+      const free = { free: ["artifact_id", "location"] };
+      await r.do("ci.current", {});
+      await r.do("store.put", { bytes: x, type_tag: null, structure: unknown }, free);
+      await r.do("store.put", { bytes: x, type_tag: 4, structure: malformed }, free);
+      await r.do("ci.current", {});
+      r.alsoObserves("IDX-PUT-002");
+      await r.get(kx);
+      r.alsoObserves("IDX-PUT-002");
+      await r.reopen();
+      await r.get(kx);
+      r.alsoObserves("IDX-PUT-002");
+      await r.storePut(x);
+      r.alsoObserves("IDX-PUT-002");
+      await r.do("store.put", { bytes: x, type_tag: null, structure: unknown }, free);
+      await r.reopen();
+      await r.get(kx);
+    },
+  },
 ];
 
 const RANDOM_SEEDS = [1, 2, 3, 4];
@@ -276,7 +534,7 @@ async function randomTrace(seed: number, retire: boolean): Promise<Trace> {
 export async function generateTraces(): Promise<Trace[]> {
   const out: Trace[] = [];
   for (const s of SCENARIOS) {
-    const r = new Recorder(s.target === "store");
+    const r = new Recorder(s.target === "store", s.derivedIds ? { derivedIds: true } : {});
     try {
       await s.run(r);
     } finally {

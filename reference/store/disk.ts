@@ -144,10 +144,6 @@ class DiskBlocks implements BlockSpace {
         { offset: Number(loc.offset), rule: "IDX-GET-001" },
       );
     if (loc.length === 0n) return new Uint8Array(0);
-    if (loc.length > BigInt(bufferConstants.MAX_LENGTH))
-      throw engineLimit(`an artifact of ${loc.length} bytes is larger than this Node.js can hold in memory`);
-    if (loc.offset + loc.length > MAX_SAFE)
-      throw engineLimit(`a location ending at byte ${loc.offset + loc.length} is past 2^53 - 1`);
     let fd =
       loc.blockId === this.activeId && this.activeFd >= 0 ? this.activeFd : this.readFds.get(loc.blockId);
     if (fd === undefined) {
@@ -158,6 +154,12 @@ class DiskBlocks implements BlockSpace {
       }
       this.readFds.set(loc.blockId, fd);
     }
+    // Bytes past the end of the block file are missing (DEC-021: STORE_CORRUPT_BLOCK), however large the
+    // location: the engine limit below is only for bytes that are there. A file's size is below 2^53.
+    const size = BigInt(fs.fstatSync(fd).size);
+    if (loc.offset + loc.length > size) throw missing(loc.offset < size ? Number(size - loc.offset) : 0);
+    if (loc.length > BigInt(bufferConstants.MAX_LENGTH))
+      throw engineLimit(`an artifact of ${loc.length} bytes is larger than this Node.js can hold in memory`);
     const out = new Uint8Array(Number(loc.length));
     const got = readAt(fd, out, Number(loc.offset));
     if (got < out.length) throw missing(got);

@@ -56,8 +56,9 @@ export function canonicalNode(node: unknown): DagNode {
   });
   const encoded = entries.map(([k]) => utf8.encode(k));
   const order = entries.map((_, i) => i).sort((i, j) => compareBytes(encoded[i]!, encoded[j]!));
-  const sorted: Record<string, string> = {};
-  for (const i of order) sorted[entries[i]![0]] = entries[i]![1];
+  // Object.fromEntries defines own members: `sorted[k] = v` with k "__proto__" would set the prototype
+  // instead, and the param would be lost from the node and from its SID.
+  const sorted: Record<string, string> = Object.fromEntries(order.map((i) => entries[i]!));
   if (!Array.isArray(n["inputs"])) throw bad("inputs must be a list", "inputs");
   const inputs = (n["inputs"] as unknown[]).map((input, i): DagInput => {
     if (typeof input === "object" && input !== null) {

@@ -323,14 +323,16 @@ describe("damage refuses the open and changes nothing (DEC-038)", () => {
     expect([e2?.code, e2?.offset]).toEqual(["STORE_CORRUPT_SNAPSHOT", 0]);
   });
 
-  it("[IDX-GET-001] an engine limit (a location longer than Node.js can hold in memory) is a typed error, and the store stays usable", () => {
+  it("[IDX-GET-001] a location longer than Node.js can hold in memory, or ending past 2^53, names missing bytes (STORE_CORRUPT_BLOCK, DEC-021), not an engine limit, and the store stays usable", () => {
     const s = openDiskStore(tempDir());
     const key = "ab".repeat(32);
     s.indexPut(key, { blockId: 0n, offset: 0n, length: 2n ** 40n });
-    const e = errorOf(() => s.get(key));
-    expect(e?.code).toBe("INTERNAL");
-    expect(e?.message).toMatch(/^engine limit: .*nothing was changed$/);
+    expect(errorOf(() => s.get(key))?.code).toBe("STORE_CORRUPT_BLOCK"); // no block file yet
     const r = s.put(ITEMS[0]!);
+    expect(s.get(r.key)).toEqual(ITEMS[0]);
+    expect(errorOf(() => s.get(key))?.code).toBe("STORE_CORRUPT_BLOCK"); // the block file is shorter
+    s.indexPut(key, { blockId: 0n, offset: 2n ** 64n - 1n, length: 1n });
+    expect(errorOf(() => s.get(key))?.code).toBe("STORE_CORRUPT_BLOCK");
     expect(s.get(r.key)).toEqual(ITEMS[0]);
     s.close();
   });

@@ -210,6 +210,16 @@ export const NOTES: Record<string, VectorNote> = {
     description:
       "A set opened in an order other than its logseq order (every order of its members): catches 'the last segment given wins'.",
   },
+  LowWordTwins: {
+    bugType: "edge-case",
+    description:
+      "Distinct u64 values (ids, node ids, edge ids, logseqs) with the same low or the same high 32 bits (5 and 2^32+5): catches readers that compare, search or order 64-bit values on one 32-bit word.",
+  },
+  WideLogseqRange: {
+    bugType: "edge-case",
+    description:
+      "A logseq range far wider than the number of records: catches duplicate-logseq checks that only work for dense logs.",
+  },
   OverlappingRanges: {
     bugType: "visibility",
     description:
