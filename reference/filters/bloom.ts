@@ -4,6 +4,7 @@
 // words (Kirsch-Mitzenmacher double hashing). Rules: ATXI-FLT-002, ATXI-FLT-004, ATXI-FLT-007, ATXI-FLT-009.
 import { AslError } from "../common/errors.ts";
 import { FILTER_PARAMS_BYTES, type FilterDomain } from "./domain.ts";
+import { distinctKeys } from "./keys.ts";
 import { fmix64Halves, hiWord, loWord, MIX } from "./mix.ts";
 
 export interface BloomFilter {
@@ -48,14 +49,18 @@ function setProbes(
   }
 }
 
-/** Builds the reference bloom filter over `keys` (duplicates allowed; n counts distinct keys). */
-export function buildBloom(domain: FilterDomain, keys: readonly bigint[]): BloomFilter {
-  const distinct = new Set(keys).size;
-  const m = bloomNumBits(distinct);
+/**
+ * Builds the reference bloom filter over `keys` (duplicates allowed; n counts distinct keys). The bits of
+ * the distinct keys are the bits of all keys (a repeat sets the same bits again).
+ */
+export function buildBloom(domain: FilterDomain, keys: readonly bigint[] | BigUint64Array): BloomFilter {
+  const { count, words, hiAt, loAt } = distinctKeys(keys);
+  const m = bloomNumBits(count);
   const bits = new Uint8Array(Math.ceil(m / 8));
   const sHi = hiWord(BLOOM_SEED);
   const sLo = loWord(BLOOM_SEED);
-  for (const key of keys) setProbes(bits, m, BLOOM_NUM_HASHES, sHi, sLo, hiWord(key), loWord(key));
+  for (let i = 0; i < count; i++)
+    setProbes(bits, m, BLOOM_NUM_HASHES, sHi, sLo, words[2 * i + hiAt]!, words[2 * i + loAt]!);
   return { kind: "bloom", domain, numBits: m, numHashes: BLOOM_NUM_HASHES, seed: BLOOM_SEED, bits };
 }
 
