@@ -3,6 +3,7 @@
 // p/8). Probe i of key x is ((h1 + i*h2) mod 2^32) mod m with h = fmix64(x XOR seed), h1/h2 its low/high
 // words (Kirsch-Mitzenmacher double hashing). Rules: ATXI-FLT-002, ATXI-FLT-004, ATXI-FLT-007, ATXI-FLT-009.
 import { AslError } from "../common/errors.ts";
+import { bloomSetAll } from "./bulk.ts";
 import { FILTER_PARAMS_BYTES, type FilterDomain } from "./domain.ts";
 import { distinctKeys } from "./keys.ts";
 import { fmix64Halves, hiWord, loWord, MIX } from "./mix.ts";
@@ -59,8 +60,19 @@ export function buildBloom(domain: FilterDomain, keys: readonly bigint[] | BigUi
   const bits = new Uint8Array(Math.ceil(m / 8));
   const sHi = hiWord(BLOOM_SEED);
   const sLo = loWord(BLOOM_SEED);
-  for (let i = 0; i < count; i++)
-    setProbes(bits, m, BLOOM_NUM_HASHES, sHi, sLo, words[2 * i + hiAt]!, words[2 * i + loAt]!);
+  const f = { bits, numBits: m, numHashes: BLOOM_NUM_HASHES, seed: BLOOM_SEED };
+  // The module reads keys as little-endian u64s: the words are that on a little-endian host (hiAt 1).
+  // It sets the same bits as setProbes below, about 10x faster (bulk.ts); setProbes is the fallback.
+  const col = {
+    bytes: new Uint8Array(words.buffer, words.byteOffset, 8 * count),
+    first: 0,
+    count,
+    stride: 8,
+  };
+  if (hiAt !== 1 || !bloomSetAll(f, col)) {
+    for (let i = 0; i < count; i++)
+      setProbes(bits, m, BLOOM_NUM_HASHES, sHi, sLo, words[2 * i + hiAt]!, words[2 * i + loAt]!);
+  }
   return { kind: "bloom", domain, numBits: m, numHashes: BLOOM_NUM_HASHES, seed: BLOOM_SEED, bits };
 }
 

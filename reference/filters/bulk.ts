@@ -75,6 +75,7 @@ const op = {
   tee: 0x22,
   i64Load: 0x29,
   i32Load8u: 0x2d,
+  i32Store8: 0x3a,
   i32Const: 0x41,
   i64Const: 0x42,
   i32Eqz: 0x45,
@@ -84,6 +85,8 @@ const op = {
   i32Sub: 0x6b,
   i32RemU: 0x70,
   i32And: 0x71,
+  i32Or: 0x72,
+  i32Shl: 0x74,
   i32Xor: 0x73,
   i32ShrU: 0x76,
   i64Add: 0x7c,
@@ -122,8 +125,9 @@ const B = {
   b: 12,
   acc: 13,
 };
+// bloomSetAll(keys, n, stride, bits, m, k, seed) -> n: the writer's side, the same positions, each bit set.
 // biome-ignore format: one line per step, as the comments read
-const bloomBody: number[] = [
+const bloomBody = (set: boolean): number[] => [
   ...vec([[...uleb(1), I32], [...uleb(1), I64], [...uleb(5), I32]]),
   op.i32Const, 1, op.set, B.acc,                                          // acc = 1
   op.block, EMPTY,
@@ -137,14 +141,26 @@ const bloomBody: number[] = [
   op.get, B.k, op.set, B.j,                                               //   j = k
   op.loop, EMPTY,                                                         //   k times:
   op.get, B.p, op.get, B.m, op.i32RemU, op.set, B.b,                      //     b = p mod m
+  ...(set
+    ? [
+  op.get, B.bits, op.get, B.b, op.i32Const, 3, op.i32ShrU, op.i32Add, op.tee, B.acc, // set bit b
+  op.get, B.acc, op.i32Load8u, 0, 0,
+  op.i32Const, 1, op.get, B.b, op.i32Const, 7, op.i32And, op.i32Shl, op.i32Or, op.i32Store8, 0, 0,
+    ]
+    : [
   op.get, B.acc,                                                          //     acc &= bit b
   op.get, B.bits, op.get, B.b, op.i32Const, 3, op.i32ShrU, op.i32Add, op.i32Load8u, 0, 0,
   op.get, B.b, op.i32Const, 7, op.i32And, op.i32ShrU, op.i32And, op.set, B.acc,
+    ]),
   op.get, B.p, op.get, B.h2, op.i32Add, op.set, B.p,                      //     p += h2
   op.get, B.j, op.i32Const, 1, op.i32Sub, op.tee, B.j, op.brIf, 0,
   op.end,
+  ...(set
+    ? []
+    : [
   op.get, B.acc, op.i32Const, 1, op.i32And, op.i32Eqz,                    //   a bit was clear:
   op.if, EMPTY, op.get, B.i, op.return, op.end,                           //     return i
+    ]),
   op.get, B.i, op.i32Const, 1, op.i32Add, op.tee, B.i, op.get, B.n, op.i32LtU, op.brIf, 0,
   op.end,
   op.end,
@@ -198,7 +214,7 @@ function assemble(): Uint8Array {
     1,
     vec([funcType([I32, I32, I32, I32, I32, I32, I64]), funcType([I32, I32, I32, I32, I32, I64])]),
   );
-  const funcs = section(3, vec([[0], [1]]));
+  const funcs = section(3, vec([[0], [1], [0]]));
   const memory = section(5, vec([[0x00, ...uleb(1)]]));
   const exports = section(
     7,
@@ -206,9 +222,13 @@ function assemble(): Uint8Array {
       [...name("mem"), 0x02, 0],
       [...name("bloom"), 0x00, 0],
       [...name("xor8"), 0x00, 1],
+      [...name("bloomSet"), 0x00, 2],
     ]),
   );
-  const code = section(10, vec([bloomBody, xor8Body].map((b) => [...uleb(b.length), ...b])));
+  const code = section(
+    10,
+    vec([bloomBody(false), xor8Body, bloomBody(true)].map((b) => [...uleb(b.length), ...b])),
+  );
   return Uint8Array.from([
     0x00,
     0x61,
@@ -237,6 +257,7 @@ interface Kernels {
   mem: { buffer: ArrayBuffer; grow(pages: number): number };
   bloom(keys: number, n: number, stride: number, bits: number, m: number, k: number, seed: bigint): number;
   xor8(keys: number, n: number, stride: number, fp: number, bl: number, seed: bigint): number;
+  bloomSet(keys: number, n: number, stride: number, bits: number, m: number, k: number, seed: bigint): number;
 }
 
 let module: object | undefined;
@@ -289,6 +310,7 @@ function scan(
   filter: Uint8Array,
   col: KeyColumn,
   kernel: (k: Kernels, keys: number, n: number) => number,
+  after?: (mem: Uint8Array) => void,
 ): number | undefined {
   const keysAt = Math.ceil(filter.length / 8) * 8;
   const chunk = Math.min(col.count, CHUNK);
@@ -304,6 +326,7 @@ function scan(
       const miss = kernel(k, keysAt, n);
       if (miss < n) return done + miss;
     }
+    after?.(mem);
     return -1;
   } finally {
     if (k.mem.buffer.byteLength > KEEP_BYTES) cached = undefined;
@@ -318,4 +341,22 @@ export function bloomFirstMiss(f: BloomFilter, col: KeyColumn): number | undefin
 /** The index of the first key of `col` the xor8 filter rejects (DEC-010), -1 if none, undefined if too big. */
 export function xor8FirstMiss(f: Xor8Filter, col: KeyColumn): number | undefined {
   return scan(f.fingerprints, col, (k, keys, n) => k.xor8(keys, n, col.stride, 0, f.blockLength, f.seed));
+}
+
+/**
+ * Sets the bloom bits of every key of `col` (DEC-009) in `bits` (m = numBits, k = numHashes, seed): what
+ * bloom.ts's setProbes does key by key, in the module. False, and `bits` untouched, when the filter does
+ * not fit in a WebAssembly memory (the caller then sets the bits itself).
+ */
+export function bloomSetAll(
+  f: { bits: Uint8Array; numBits: number; numHashes: number; seed: bigint },
+  col: KeyColumn,
+): boolean {
+  const done = scan(
+    f.bits,
+    col,
+    (k, keys, n) => k.bloomSet(keys, n, col.stride, 0, f.numBits, f.numHashes, f.seed),
+    (mem) => f.bits.set(mem.subarray(0, f.bits.length)),
+  );
+  return done !== undefined;
 }
