@@ -169,3 +169,32 @@ describe("decode reports the same false negative as before", () => {
     );
   });
 });
+
+describe("the writer's self-check", () => {
+  it("[ATXI-ENC-001] [ATXI-FLT-002] leaves out only the filters it built: a given one that misses a key is still refused", () => {
+    const given: BloomFilter = {
+      kind: "bloom",
+      domain: 1,
+      numBits: 64,
+      numHashes: 1,
+      seed: 0n,
+      bits: new Uint8Array(8),
+    };
+    const input = {
+      segmentId: 1n,
+      logseqMin: 1n,
+      logseqMax: 2n,
+      aslRecords: [{ logseq: 1n, artifactId: 5n, tombstone: false }],
+    };
+    expect(() => encodeSegment({ ...input, filters: [{ build: "bloom", domain: 1 }, given] })).toThrow(
+      expect.objectContaining({
+        code: "SEG_FILTER_FALSE_NEGATIVE",
+        message: expect.stringContaining("filter 1 "),
+      }),
+    );
+    // What it wrote with the built filter alone decodes, the completeness check included.
+    expect(
+      decodeSegment(encodeSegment({ ...input, filters: [{ build: "bloom", domain: 1 }] })).filters,
+    ).toHaveLength(1);
+  });
+});
