@@ -50,6 +50,8 @@ export function parseFilters(bytes: Uint8Array, frames: readonly Frame[]): Segme
   });
 }
 
+const HOST_LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 /** Word offsets of the 64-bit key of each domain inside its structure: (stride in words, hi word, lo word). */
 export interface KeySource {
   words: Uint32Array;
@@ -111,6 +113,9 @@ export function checkFilterCompleteness(
  * probed key by key.
  */
 export function firstMissingKeyBulk(f: KnownFilter, src: KeySource): bigint | undefined {
+  // The module reads each key as the little-endian u64 at its low word (the high word follows it): the
+  // words' bytes are the segment's own only on a little-endian host (words.ts copies and swaps otherwise).
+  if (!HOST_LITTLE_ENDIAN || src.hi !== src.lo + 1) return firstMissingKey(f, src);
   const col: KeyColumn = {
     bytes: new Uint8Array(src.words.buffer, src.words.byteOffset, src.words.byteLength),
     first: 4 * (src.base + src.lo),
