@@ -275,7 +275,11 @@ let cached: Kernels | undefined;
 
 /** The instance with at least `bytes` of memory, or undefined when the memory cannot grow that far. */
 function instance(bytes: number): Kernels | undefined {
-  cached ??= kernels();
+  if (cached === undefined) {
+    // No WebAssembly (node --jitless, a host without it): the callers fall back to the per-key loops.
+    if (typeof wasm?.Module !== "function") return undefined;
+    cached = kernels();
+  }
   const have = cached.mem.buffer.byteLength;
   if (have < bytes) {
     try {
