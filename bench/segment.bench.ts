@@ -9,7 +9,7 @@ import { SegmentSet } from "../reference/query/segment-set.ts";
 import { decodeSegment, verifySegment } from "../reference/segment/decode.ts";
 import { encodeSegment, type SegmentInput } from "../reference/segment/encode.ts";
 import type { AslRecord, TgkRecord } from "../reference/segment/model.ts";
-import { type Benchmark, measure, timeOnce } from "./framework.ts";
+import { type Benchmark, type BenchResult, measure, timeOnce } from "./framework.ts";
 
 const M64 = (1n << 64n) - 1n;
 
@@ -56,16 +56,32 @@ function segmentInput(n: number, first = 1n, segmentId = 1n, filters = false): S
 }
 
 const SIZES = [1e3, 1e4, 1e5, 1e6];
-const cache = new Map<number, Uint8Array>();
-const bytesOf = (n: number) => {
-  let b = cache.get(n);
+const cache = new Map<string, Uint8Array>();
+/** The segment of n records, without filters or with a bloom over ASL ids and an xor8 over TGK ids. */
+const bytesOf = (n: number, filters = false) => {
+  let b = cache.get(`${n}/${filters}`);
   if (!b) {
-    b = encodeSegment(segmentInput(n));
-    cache.set(n, b);
+    b = encodeSegment(segmentInput(n, 1n, 1n, filters));
+    cache.set(`${n}/${filters}`, b);
   }
   return b;
 };
 const minMs = (n: number) => (n >= 1e6 ? 1500 : 500);
+
+/**
+ * Starts a meter; calling it gives wall time / CPU time of this process since. Multiplying a wall-clock
+ * rate by it gives the rate per CPU second: on a shared machine (8 processes on 2 cores, load 25) the
+ * wall-clock MB/s swing 5x from run to run while the per-CPU-second figure holds within about 10 %.
+ */
+function cpuMeter(): () => number {
+  const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
+  return () => {
+    const wallUs = Number(process.hrtime.bigint() - t0) / 1000;
+    const c = process.cpuUsage(c0);
+    return wallUs / (c.user + c.system);
+  };
+}
 
 /**
  * Reads every instance the .ksy declares on a lazy Kaitai parse, by name: the footer (the one lazy
@@ -126,14 +142,22 @@ export const benchmarks: Benchmark[] = [
       },
     }),
   ),
-  ...SIZES.map(
-    (n): Benchmark => ({
+  // With filters, decode also runs the filter-completeness check (every key of a domain through its
+  // filter, ATXI-FLT-002): the rows with filters=bloom+xor8 measure what it costs.
+  ...SIZES.flatMap((n) => [false, true].map((filters) => ({ n, filters }))).map(
+    ({ n, filters }): Benchmark => ({
       name: "segment/decode",
-      params: { records: n },
+      params: { records: n, filters: filters ? "bloom+xor8" : "none" },
       run() {
-        const b = bytesOf(n);
+        const b = bytesOf(n, filters);
+        const cpu = cpuMeter();
         const r = measure(() => (decodeSegment(b).asl.count >= 0 ? 1 : 1), minMs(n));
-        return { ...r, bytes_per_s: r.ops_per_s * b.length, extra: { records_per_s: r.ops_per_s * n } };
+        const bytesPerS = r.ops_per_s * b.length;
+        return {
+          ...r,
+          bytes_per_s: bytesPerS,
+          extra: { records_per_s: r.ops_per_s * n, cpu_mb_per_s: (bytesPerS * cpu()) / 1e6 },
+        };
       },
     }),
   ),
@@ -188,6 +212,47 @@ export const benchmarks: Benchmark[] = [
         return { ...r, extra: { lookups_per_s: r.ops_per_s } };
       },
     }),
+  ),
+  // Filter builds at scale: keys per second and memory (the process's peak RSS so far, so run a row
+  // alone, `npm run bench -- filter/build`, to read it as the build's). 1e7 and 2e7 (past the 2^24 keys a
+  // Set of BigInts held) are heavy: they run only when named.
+  ...(["bloom", "xor8"] as const).flatMap((kind) =>
+    [1e6, 1e7, 2e7].map(
+      (n): Benchmark => ({
+        name: "filter/build",
+        params: { kind, keys: n },
+        heavy: n > 1e6,
+        async run(): Promise<BenchResult> {
+          const ks = keys(n, 7n);
+          const before = process.memoryUsage().rss;
+          let f: KnownFilter | undefined;
+          let ms: number;
+          const cpu = cpuMeter();
+          try {
+            ms = await timeOnce(() => {
+              f = buildFilter(kind, 1, ks);
+            });
+          } catch (e) {
+            // A builder's limit (before issue 15: a Set holds at most 2^24 keys) is a figure, not a crash.
+            return { rss_bytes: process.memoryUsage().rss, extra: { error: (e as Error).message } };
+          }
+          const rss = process.memoryUsage().rss;
+          const filterBytes = f!.kind === "bloom" ? f!.bits.length : f!.fingerprints.length;
+          return {
+            ops_per_s: (n * 1000) / ms,
+            ns_per_op: (ms * 1e6) / n,
+            rss_bytes: rss,
+            extra: {
+              keys_per_s: (n * 1000) / ms,
+              keys_per_cpu_s: ((n * 1000) / ms) * cpu(),
+              max_rss_bytes: process.resourceUsage().maxRSS * 1024,
+              rss_growth_bytes: rss - before,
+              filter_bytes: filterBytes,
+            },
+          };
+        },
+      }),
+    ),
   ),
   ...(["bloom", "xor8"] as const).flatMap((kind): Benchmark[] => {
     const n = 100_000;

@@ -3,7 +3,9 @@
 // p/8). Probe i of key x is ((h1 + i*h2) mod 2^32) mod m with h = fmix64(x XOR seed), h1/h2 its low/high
 // words (Kirsch-Mitzenmacher double hashing). Rules: ATXI-FLT-002, ATXI-FLT-004, ATXI-FLT-007, ATXI-FLT-009.
 import { AslError } from "../common/errors.ts";
+import { bloomSetAll } from "./bulk.ts";
 import { FILTER_PARAMS_BYTES, type FilterDomain } from "./domain.ts";
+import { distinctKeys } from "./keys.ts";
 import { fmix64Halves, hiWord, loWord, MIX } from "./mix.ts";
 
 export interface BloomFilter {
@@ -48,14 +50,29 @@ function setProbes(
   }
 }
 
-/** Builds the reference bloom filter over `keys` (duplicates allowed; n counts distinct keys). */
-export function buildBloom(domain: FilterDomain, keys: readonly bigint[]): BloomFilter {
-  const distinct = new Set(keys).size;
-  const m = bloomNumBits(distinct);
+/**
+ * Builds the reference bloom filter over `keys` (duplicates allowed; n counts distinct keys). The bits of
+ * the distinct keys are the bits of all keys (a repeat sets the same bits again).
+ */
+export function buildBloom(domain: FilterDomain, keys: readonly bigint[] | BigUint64Array): BloomFilter {
+  const { count, words, hiAt, loAt } = distinctKeys(keys);
+  const m = bloomNumBits(count);
   const bits = new Uint8Array(Math.ceil(m / 8));
   const sHi = hiWord(BLOOM_SEED);
   const sLo = loWord(BLOOM_SEED);
-  for (const key of keys) setProbes(bits, m, BLOOM_NUM_HASHES, sHi, sLo, hiWord(key), loWord(key));
+  const f = { bits, numBits: m, numHashes: BLOOM_NUM_HASHES, seed: BLOOM_SEED };
+  // The module reads keys as little-endian u64s: the words are that on a little-endian host (hiAt 1).
+  // It sets the same bits as setProbes below, about 10x faster (bulk.ts); setProbes is the fallback.
+  const col = {
+    bytes: new Uint8Array(words.buffer, words.byteOffset, 8 * count),
+    first: 0,
+    count,
+    stride: 8,
+  };
+  if (hiAt !== 1 || !bloomSetAll(f, col)) {
+    for (let i = 0; i < count; i++)
+      setProbes(bits, m, BLOOM_NUM_HASHES, sHi, sLo, words[2 * i + hiAt]!, words[2 * i + loAt]!);
+  }
   return { kind: "bloom", domain, numBits: m, numHashes: BLOOM_NUM_HASHES, seed: BLOOM_SEED, bits };
 }
 

@@ -28,7 +28,12 @@ export interface FilterRequest {
   domain: FilterDomain;
 }
 
-export function buildFilter(kind: FilterKind, domain: FilterDomain, keys: readonly bigint[]): KnownFilter {
+/** Builds a reference filter; `keys` as BigInts or, for large sets, a BigUint64Array (left unmodified). */
+export function buildFilter(
+  kind: FilterKind,
+  domain: FilterDomain,
+  keys: readonly bigint[] | BigUint64Array,
+): KnownFilter {
   return kind === "bloom" ? buildBloom(domain, keys) : buildXor8(domain, keys);
 }
 

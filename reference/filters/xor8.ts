@@ -5,6 +5,7 @@
 // Rules: ATXI-FLT-002, ATXI-FLT-004, ATXI-FLT-008, ATXI-FLT-009.
 import { AslError } from "../common/errors.ts";
 import { FILTER_PARAMS_BYTES, type FilterDomain } from "./domain.ts";
+import { distinctKeys } from "./keys.ts";
 import { fmix64Halves, hiWord, loWord, MIX, mulHi32, splitmix64 } from "./mix.ts";
 
 export interface Xor8Filter {
@@ -128,23 +129,27 @@ function tryBuild(
   return fp;
 }
 
-/** Builds the reference xor8 filter over `keys` (deduplicated first, DEC-010). */
-export function buildXor8(domain: FilterDomain, keys: readonly bigint[]): Xor8Filter {
-  const distinct = [...new Set(keys)];
-  const bl = xor8BlockLength(distinct.length);
-  const keysHi = new Uint32Array(distinct.length);
-  const keysLo = new Uint32Array(distinct.length);
-  distinct.forEach((k, i) => {
-    keysHi[i] = hiWord(k);
-    keysLo[i] = loWord(k);
-  });
+/**
+ * Builds the reference xor8 filter over `keys` (deduplicated first, DEC-010). The distinct keys come in
+ * ascending order; the bytes do not depend on it (DEC-010: the peeling follows positions, and the key
+ * at a position is the one key of the set there, whatever its index).
+ */
+export function buildXor8(domain: FilterDomain, keys: readonly bigint[] | BigUint64Array): Xor8Filter {
+  const { count, words, hiAt, loAt } = distinctKeys(keys);
+  const bl = xor8BlockLength(count);
+  const keysHi = new Uint32Array(count);
+  const keysLo = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    keysHi[i] = words[2 * i + hiAt]!;
+    keysLo[i] = words[2 * i + loAt]!;
+  }
   const seeds = splitmix64(0n);
   for (let attempt = 0; attempt < MAX_SEED_ATTEMPTS; attempt++) {
     const seed = seeds.next().value;
     const fp = tryBuild(keysHi, keysLo, bl, seed);
     if (fp) return { kind: "xor8", domain, seed, blockLength: bl, fingerprints: fp };
   }
-  throw new Error(`xor8: no seed among the first ${MAX_SEED_ATTEMPTS} peels ${distinct.length} keys`);
+  throw new Error(`xor8: no seed among the first ${MAX_SEED_ATTEMPTS} peels ${count} keys`);
 }
 
 export function xor8PayloadSize(blockLength: number): number {

@@ -77,8 +77,21 @@ export class DecodedSegment {
   }
 }
 
+export interface RunChecksOptions {
+  /**
+   * builtFilters[n] true: filter n was built by the writer from this segment's own keys, so the
+   * filter-completeness step leaves it out (complete by construction; see checkFilterCompleteness).
+   * Only the writer's self-check passes it; a reader checks every known filter.
+   */
+  builtFilters?: readonly boolean[];
+}
+
 /** Runs every step of DEC-027 on `r`; returns the decoded segment or throws the first failure. */
-export function runChecks(r: SegmentReader, progress?: (s: Partial<DecodeProgress>) => void): DecodedSegment {
+export function runChecks(
+  r: SegmentReader,
+  progress?: (s: Partial<DecodeProgress>) => void,
+  opts: RunChecksOptions = {},
+): DecodedSegment {
   r.readStructure();
   const h = r.header!;
   const b = r.bounds!;
@@ -100,7 +113,7 @@ export function runChecks(r: SegmentReader, progress?: (s: Partial<DecodeProgres
   const filters = parseFilters(r.bytes, r.filterFrames);
   progress?.({ filters });
   r.step = "filter-completeness";
-  checkFilterCompleteness(filters, r.filterFrames, asl, tgk, refs);
+  checkFilterCompleteness(filters, r.filterFrames, asl, tgk, refs, opts.builtFilters);
   return new DecodedSegment(r.bytes, h, r.footer!, filters, r.filterFrames, r.accelFrames, asl, tgk, refs);
 }
 
