@@ -22,11 +22,13 @@ const LOADERS: Record<CommandName, () => Promise<Register>> = {
   diff: async () => (await import("./diff.ts")).registerDiff,
   check: async () => (await import("./check.ts")).registerCheck,
   report: async () => (await import("./report.ts")).registerReport,
+  compare: async () => (await import("./compare.ts")).registerCompare,
   serve: async () => (await import("./serve.ts")).registerServe,
   selftest: async () => (await import("./selftest.ts")).registerSelftest,
   adequacy: async () => (await import("./adequacy.ts")).registerAdequacy,
   vectors: async () => (await import("./vectors.ts")).registerVectors,
   store: async () => (await import("./store.ts")).registerStore,
+  site: async () => (await import("./site.ts")).registerSite,
   release: async () => (await import("./release.ts")).registerRelease,
 };
 
