@@ -125,7 +125,11 @@ export function readReports(paths: readonly string[]): { file: string; report: R
     try {
       data = JSON.parse(readFileSync(file, "utf8"));
     } catch (e) {
-      throw new SiteInputError(`cannot read ${file}: ${(e as Error).message}`);
+      // One line: JSON.parse quotes the start of the text, which may hold line breaks.
+      const why = (e as Error).message.replace(/\s+/g, " ");
+      throw new SiteInputError(
+        e instanceof SyntaxError ? `${file} is not JSON: ${why}` : `cannot read ${file}: ${why}`,
+      );
     }
     const v = reportViolation(data);
     if (v) throw new SiteInputError(`${file} is not a report.json of this version: ${v}`);
@@ -142,6 +146,8 @@ const OWNED = ["index.html", "implementations.json", "implementations", "rules",
  * any other folder is refused, so a mistyped --out never removes a stranger's files.
  */
 export function writeSite(dir: string, files: readonly SiteFile[]): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new SiteInputError(`--out ${dir} is a file, not a folder: give a new or empty folder`);
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     let ours = false;
     try {

@@ -194,6 +194,18 @@ export function reportedChecks(r: Report): CheckRecord[] {
     .sort((a, b) => byCodePoint(a.id, b.id));
 }
 
+/** The flags that narrowed a run, as it was run ("" for the whole suite; shards are not a narrowing). */
+export function selectionFlags(r: Report): string {
+  const sel = r.selection;
+  return [
+    sel.rules === null ? "" : `--rules ${sel.rules}`,
+    sel.capabilities === null ? "" : `--capabilities ${sel.capabilities.join(",")}`,
+    sel.checks === null ? "" : `--check ${sel.checks.join(",")}`,
+  ]
+    .filter(Boolean)
+    .join(" ");
+}
+
 export function buildModel(input: SiteInput): SiteModel {
   const reports = [...input.reports].sort(
     (a, b) =>
@@ -223,9 +235,9 @@ export function buildModel(input: SiteInput): SiteModel {
       notes.push(
         "made against another version of the spec than this site's tool: rule statements shown here may differ from the ones it was judged by",
       );
-    const sel = report.selection;
-    if (sel.rules !== null || sel.capabilities !== null || sel.checks !== null)
-      notes.push("a narrowed run (--rules, --capabilities or --check): rules it did not select are skip");
+    const flags = selectionFlags(report);
+    if (flags !== "")
+      notes.push(`a narrowed run (${flags}): the rules it did not select are skip, not a verdict`);
     return {
       slug,
       report,

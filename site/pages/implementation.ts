@@ -13,6 +13,7 @@ import {
   reportedChecks,
   type SiteModel,
   STATES,
+  selectionFlags,
 } from "../model.ts";
 import {
   facts,
@@ -129,11 +130,7 @@ export function implementationPage(m: SiteModel, i: Implementation): string {
   const ruleStates = (Object.keys(r.rule_counts) as (keyof typeof r.rule_counts)[]).filter(
     (k) => r.rule_counts[k] > 0,
   );
-  const narrowed = [
-    r.selection.rules === null ? "" : `--rules ${r.selection.rules}`,
-    r.selection.capabilities === null ? "" : `--capabilities ${r.selection.capabilities.join(",")}`,
-    r.selection.checks === null ? "" : `--check ${r.selection.checks.join(",")}`,
-  ].filter(Boolean);
+  const narrowed = selectionFlags(r);
   const body = html`<p><a href="../index.html">← All implementations</a></p>
 <h1>${r.implementation.name} <span class="muted">${r.implementation.version}</span></h1>
 <p>${inlineBadge(i)}</p>
@@ -160,7 +157,7 @@ ${facts([
   ["Profile", r.profile],
   ["Tool", `${r.tool.name} ${r.tool.version}`],
   ["Seed and runs", `seed ${r.seed}, ${plural(r.runs, "run")} per property${r.strict ? ", --strict" : ""}`],
-  ["Selection", narrowed.length > 0 ? narrowed.join(" ") : "the whole suite"],
+  ["Selection", narrowed !== "" ? narrowed : "the whole suite"],
   ["Shards", r.selection.shards.join(", ")],
   ["Vectors", `${r.vectors.ran} of ${r.vectors.expected} ran`],
   ["Expectations", r.expectations.length > 0 ? plural(r.expectations.length, "entry", "entries") : ""],

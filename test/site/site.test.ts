@@ -6,7 +6,7 @@
 // logs an error or fails a request; a screenshot is not blank; a badge parses as SVG. Without Chromium the
 // browser part is skipped with the reason on a developer machine, and fails in CI (CI set).
 // Also, without any run: the escaping template, a hostile report, and determinism.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
@@ -14,26 +14,40 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCatalog, REPO_ROOT } from "../../catalog/load.ts";
 import type { Report } from "../../harness/report/report.ts";
 import { html, literal } from "../../site/html.ts";
-import { buildSite, type SiteFile, writeSite } from "../../site/index.ts";
+import { buildSite, readReports, type SiteFile, SiteInputError, writeSite } from "../../site/index.ts";
 import { STATES } from "../../site/model.ts";
 import { brokenLinks, cliAsync, failingCheck, filesUnder, findChromium, madeUpReport } from "./helpers.ts";
 import { colourStats, decodePng } from "./png.ts";
 
 const CHROMIUM = findChromium();
-const IN_CI = process.env["CI"] === "true";
+const IN_CI = Boolean(process.env["CI"]);
 const SCREENSHOT = join(REPO_ROOT, ".tmp", "site", "index.png");
 const HOSTILE = "<script>alert(1)</script>";
 /** A browser test: skipped when there is no Chromium (the test below says why, and fails in CI). */
 const bit = it.skipIf(!CHROMIUM);
 
-/** The runs the site is made from: [folder, run flags]. */
+/**
+ * The runs the site is made from: [folder, run flags]. The reference runs the whole suite (every rule has
+ * a pass or not-verified cell from the oracle) and so do the two small examples, which claim few
+ * capabilities; the Python example (which claims them all) and the two mutants run the part of the suite
+ * where their results are, with --capabilities, to keep the test's time down. A narrowed run also puts
+ * "not selected" skip cells and the site's narrowed-run note on the pages.
+ */
 const RUNS: [string, string[]][] = [
   ["reference", []],
-  ["python", ["--adapter-cmd", "python3 adapters/examples/python/adapter.py"]],
+  [
+    "python",
+    [
+      "--adapter-cmd",
+      "python3 adapters/examples/python/adapter.py",
+      "--capabilities",
+      "content-index,state-digest,snapshot-retire,store",
+    ],
+  ],
   ["typescript", ["--adapter", "adapters/examples/typescript/edges-and-shards.ts"]],
   ["drafts-style", ["--adapter-cmd", "python3 adapters/examples/drafts-style/adapter.py"]],
-  ["mutant-shard", ["--mutant", "blind-shard-mix-mod-n"]],
-  ["mutant-ci", ["--mutant", "blind-ci-uppercase-key-accepted"]],
+  ["mutant-shard", ["--mutant", "blind-shard-mix-mod-n", "--capabilities", "tgk-edges,sharding"]],
+  ["mutant-ci", ["--mutant", "blind-ci-uppercase-key-accepted", "--capabilities", "content-index"]],
 ];
 
 interface SvgDocument {
@@ -79,7 +93,8 @@ describe("the escaping template (site/html.ts)", () => {
     const files = buildSite({ reports: [hostileReport()], catalog: loadCatalog() });
     const pages = files.filter((f) => f.path.endsWith(".html"));
     expect(pages.length).toBeGreaterThan(3);
-    for (const f of files) {
+    // Markup (pages and badges) holds the strings as text; implementations.json holds them as they are.
+    for (const f of files.filter((x) => !x.path.endsWith(".json"))) {
       expect(f.content, f.path).not.toMatch(/<script/i);
       expect(f.content, f.path).not.toMatch(/<img/i);
       expect(f.content, f.path).not.toMatch(/href="javascript:/i);
@@ -91,6 +106,8 @@ describe("the escaping template (site/html.ts)", () => {
     // File names derived from the name are sanitized: no separator, no markup, no leading dot.
     for (const f of files) expect(f.path).toMatch(/^(?:[a-z]+\/)?[A-Za-z0-9_-][A-Za-z0-9._-]*$/);
     expect(impl.path).toBe("implementations/script-alert-1-script-img-src-x-onerror-alert-2.html");
+    const json = JSON.parse(files.find((f) => f.path === "implementations.json")!.content);
+    expect(Object.values(json.implementations).map((e) => (e as ImplEntry).name)).toEqual([HOSTILE]);
   });
 
   it("makes the same bytes from the same reports, whatever their order", () => {
@@ -107,6 +124,84 @@ describe("the escaping template (site/html.ts)", () => {
   it("refuses two reports of one implementation (shards are merged first)", () => {
     const r = madeUpReport({ name: "same" });
     expect(() => buildSite({ reports: [r, r], catalog: loadCatalog() })).toThrow(/report merge/);
+  });
+});
+
+describe("reading reports and writing the site (site/index.ts)", () => {
+  let dir: string;
+  beforeAll(() => {
+    mkdirSync(join(REPO_ROOT, ".tmp"), { recursive: true });
+    dir = mkdtempSync(join(REPO_ROOT, ".tmp", "site-io-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The SiteInputError message of a call, checked to be one line. */
+  const refusal = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(SiteInputError);
+      expect((e as Error).message).not.toMatch(/\n/);
+      return (e as Error).message;
+    }
+    throw new Error("not refused");
+  };
+
+  it("reads report.json files and folders (recursively, each file once) and names a file it cannot use", () => {
+    const good = join(dir, "runs", "a", "report.json");
+    mkdirSync(join(dir, "runs", "a"), { recursive: true });
+    mkdirSync(join(dir, "runs", "b", "deep"), { recursive: true });
+    writeFileSync(good, JSON.stringify(madeUpReport({ name: "a-impl" })));
+    writeFileSync(
+      join(dir, "runs", "b", "deep", "report.json"),
+      JSON.stringify(madeUpReport({ name: "b-impl" })),
+    );
+    writeFileSync(join(dir, "runs", "b", "other.json"), "not read: only report.json files are");
+    const read = readReports([join(dir, "runs"), good]);
+    expect(read.map((r) => r.report.implementation.name)).toEqual(["a-impl", "b-impl"]);
+
+    mkdirSync(join(dir, "empty"));
+    writeFileSync(join(dir, "not-json.json"), "nope\n{");
+    writeFileSync(join(dir, "old.json"), '{"schema":"asl-conformance/report/2"}\n');
+    expect(refusal(() => readReports([join(dir, "missing.json")]))).toMatch(
+      /^cannot read .*missing\.json: ENOENT$/,
+    );
+    expect(refusal(() => readReports([join(dir, "not-json.json")]))).toMatch(/not-json\.json is not JSON: /);
+    expect(refusal(() => readReports([good, join(dir, "old.json")]))).toMatch(
+      /old\.json is not a report\.json of this version: /,
+    );
+    expect(refusal(() => readReports([join(dir, "empty")]))).toMatch(/^no report\.json under .*empty$/);
+  });
+
+  it("writes into a new, empty or earlier site's folder; refuses a file or a stranger's folder untouched", () => {
+    const catalog = loadCatalog();
+    const two = buildSite({
+      reports: [madeUpReport({ name: "a-impl" }), madeUpReport({ name: "b-impl" })],
+      catalog,
+    });
+    const out = join(dir, "site");
+    writeSite(out, two);
+    expect(filesUnder(out).filter((f) => f.startsWith("implementations/"))).toEqual([
+      "implementations/a-impl-1.0.html",
+      "implementations/b-impl-1.0.html",
+    ]);
+    // An earlier site is replaced whole: nothing of a dropped implementation stays.
+    writeSite(out, buildSite({ reports: [madeUpReport({ name: "a-impl" })], catalog }));
+    expect(filesUnder(out).filter((f) => /^(implementations|badges)\//.test(f))).toEqual([
+      "badges/a-impl-1.0.svg",
+      "implementations/a-impl-1.0.html",
+    ]);
+
+    writeFileSync(join(dir, "a-file"), "keep me\n");
+    expect(refusal(() => writeSite(join(dir, "a-file"), two))).toMatch(/a-file is a file, not a folder/);
+    expect(readFileSync(join(dir, "a-file"), "utf8")).toBe("keep me\n");
+    mkdirSync(join(dir, "stranger"));
+    writeFileSync(join(dir, "stranger", "index.html"), "mine\n");
+    expect(refusal(() => writeSite(join(dir, "stranger"), two))).toMatch(
+      /stranger is not empty and holds no site made by asl-conform/,
+    );
+    expect(filesUnder(join(dir, "stranger"))).toEqual(["index.html"]);
+    expect(readFileSync(join(dir, "stranger", "index.html"), "utf8")).toBe("mine\n");
   });
 });
 
@@ -224,6 +319,40 @@ describe("asl-conform site, from real runs", () => {
       expect(text, f).not.toMatch(/<script|<link\s|@import|url\(\s*["']?https?:|\ssrc=/i);
     }
     expect(brokenLinks(site)).toEqual([]);
+  });
+
+  it("says which runs were narrowed, with the flags they were run with", () => {
+    const python = Object.entries(impls).find(([, e]) => e.name === "asl-python-example")![0];
+    const note =
+      "a narrowed run (--capabilities content-index,state-digest,snapshot-retire,store): the rules it did not select are skip, not a verdict";
+    expect(readFileSync(join(site, "index.html"), "utf8")).toContain(`asl-python-example 0.2.0: ${note}`);
+    expect(readFileSync(join(site, `implementations/${python}.html`), "utf8")).toContain(note);
+    expect(reportOf(python).rules.find((v) => v.id === "ATXI-HDR-001")?.reason).toBe(
+      "not selected in this run",
+    );
+  });
+
+  it("refuses bad input on the command line with one line and exit 2", async () => {
+    const bad = join(work, "bad-cli");
+    mkdirSync(bad, { recursive: true });
+    writeFileSync(join(bad, "not-json.json"), "nope\n{");
+    writeFileSync(join(bad, "a-file"), "keep me\n");
+    const good = join(work, "runs", "reference", "report.json");
+    const cases: [string[], RegExp][] = [
+      [[join(bad, "missing.json"), "--out", join(bad, "o1")], /cannot read .*missing\.json: ENOENT/],
+      [[join(bad, "not-json.json"), "--out", join(bad, "o2")], /not-json\.json is not JSON: /],
+      [[good, "--out", join(bad, "a-file")], /--out .*a-file is a file, not a folder/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => cliAsync(["site", ...args])));
+    results.forEach((r, i) => {
+      const [args, message] = cases[i]!;
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stdout, args.join(" ")).toBe("");
+      expect(r.stderr, args.join(" ")).toMatch(/^asl-conform: [^\n]*\n$/);
+      expect(r.stderr, args.join(" ")).toMatch(message);
+    });
+    expect(readFileSync(join(bad, "a-file"), "utf8")).toBe("keep me\n");
+    expect(existsSync(join(bad, "o1")) || existsSync(join(bad, "o2"))).toBe(false);
   });
 });
 
