@@ -282,7 +282,10 @@ const reportOf = (slug: string): Report => {
   return reports.get(`${e.name}\u0000${e.version}`)!;
 };
 
-describe("asl-conform site, from real runs", () => {
+/** Browser and CLI steps on a loaded 2-core machine (CI, or `npm test` running files side by side). */
+const SLOW = { timeout: 180_000 };
+
+describe("asl-conform site, from real runs", SLOW, () => {
   beforeAll(async () => {
     ({ work, site, reports, impls } = await realSite());
   }, 300_000);
@@ -356,7 +359,7 @@ describe("asl-conform site, from real runs", () => {
   });
 });
 
-describe(`in Chromium, from file://${CHROMIUM ? "" : " (no chromium on PATH)"}`, () => {
+describe(`in Chromium, from file://${CHROMIUM ? "" : " (no chromium on PATH)"}`, SLOW, () => {
   let browser: Browser;
   let page: Page;
   const problems: string[] = [];
@@ -374,6 +377,11 @@ describe(`in Chromium, from file://${CHROMIUM ? "" : " (no chromium on PATH)"}`,
     });
     page.on("pageerror", (e) => problems.push(`${page.url()}: page error: ${e.message}`));
     page.on("requestfailed", (r) => problems.push(`${page.url()}: request failed: ${r.url()}`));
+    // A page is one document: anything it asks for beyond the page itself (a style sheet, a font, an
+    // image, a fetch) is a problem, even one that would succeed.
+    page.on("request", (r) => {
+      if (!r.isNavigationRequest()) problems.push(`${page.url()}: requested ${r.url()}`);
+    });
     page.on("dialog", (d) => {
       problems.push(`${page.url()}: a dialog opened: ${d.message()}`);
       void d.dismiss();
