@@ -17,6 +17,7 @@ export const DESCRIPTIONS = {
     "mutate the reference engine (Stryker) and let the conformance suite kill the mutants; writes adequacy/report.json and report.md",
   vectors: "generate or verify the golden vectors (vectors/)",
   store: "the reference disk store: check its files, or repair them as DEC-038 says",
+  site: "a static results site from report.json files: the rules x implementations matrix, a page per implementation and per rule, badges",
   release:
     "write the suite's data (spec/, vectors/, a manifest) as a reproducible asl-conformance-vectors-<contract version>.tar.gz",
 } as const;
@@ -27,5 +28,6 @@ export type CommandName = keyof typeof DESCRIPTIONS;
 export const USAGE: Partial<Record<CommandName, string>> = {
   inspect: "inspect <file>",
   diff: "diff <base>",
+  site: "site <reports...>",
   compare: "compare <base> <head>",
 };

@@ -28,6 +28,7 @@ const LOADERS: Record<CommandName, () => Promise<Register>> = {
   adequacy: async () => (await import("./adequacy.ts")).registerAdequacy,
   vectors: async () => (await import("./vectors.ts")).registerVectors,
   store: async () => (await import("./store.ts")).registerStore,
+  site: async () => (await import("./site.ts")).registerSite,
   release: async () => (await import("./release.ts")).registerRelease,
 };
 

@@ -1,6 +1,7 @@
 // The layout is the architecture (ARCHITECTURE.md): each folder may import only the folders below it
-// (cli > tools > bench > authoring > harness > adapters > reference > catalog), no file takes part in an import
-// cycle, and the runner never loads the vector generator. A failure names the offending import.
+// (cli > tools > bench > site > authoring > harness > adapters > reference > catalog), no file takes part
+// in an import cycle, and the runner never loads the vector generator. A failure names the offending
+// import.
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -13,6 +14,7 @@ const LAYERS = [
   "adapters",
   "harness",
   "authoring",
+  "site",
   "bench",
   "tools",
   "cli",

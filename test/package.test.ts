@@ -2,7 +2,7 @@
 // user needs from compiled JavaScript (dist/, built by prepack), with the spec and the vectors inside, and
 // ships nothing a user does not need (no tests, no TypeScript sources but declarations).
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -80,6 +80,16 @@ describe("the npm package", () => {
     const r = npx(["run", "--quiet", "--adapter", "./impl.ts"]);
     expect(r.code).toBe(1); // it loads and runs; key mod N is not the DEC-024 shard function
     expect(r.stdout).toContain("ATXI-SHD-001");
+  });
+
+  it("makes the results site from a run's report.json", () => {
+    const run = npx(["run", "--quiet", "--capabilities", "sharding", "--report-dir", "run-sharding"]);
+    expect(run.code, run.stderr).toBe(0);
+    const site = npx(["site", "run-sharding", "--out", "site"]);
+    expect(site.code, site.stderr).toBe(0);
+    expect(site.stdout).toMatch(/^wrote the results site of 1 implementation and \d+ rules to site/);
+    const json = JSON.parse(readFileSync(join(app, "site", "implementations.json"), "utf8"));
+    expect(Object.values(json.implementations)).toMatchObject([{ name: "asl-conformance-reference" }]);
   });
 
   it("answers --help, --version and the read-only commands; refuses the spec authors' commands with one line", () => {
