@@ -20,8 +20,9 @@ import { filterProber, type KnownFilter } from "../filters/filter.ts";
 import { hiWord, loWord } from "../filters/mix.ts";
 import { decodeSegment } from "../segment/decode.ts";
 import type { AslRecord, TgkRecord } from "../segment/model.ts";
+import { lt64, u64 } from "../segment/words.ts";
 import type { Position } from "../tgk/edge.ts";
-import { shard } from "./shard.ts";
+import { shard, shardOfWords } from "./shard.ts";
 
 export interface QueryOptions {
   /** Consult the segments' filters to skip segments (default true). Never changes an answer. */
@@ -115,66 +116,130 @@ function cmpBig(a: bigint, b: bigint): number {
 }
 
 /**
- * The records of one kind of every small segment, merged and sorted by (id, logseq): entry k is record
- * `rec[k]` of member `mem[k]`. A lookup is one upper-bound search over (id, S).
+ * Sorts entry numbers 0..n-1 by the u64 pairs (a, b) given as 32-bit words (hi/lo each), stably: one
+ * typed-array sort of the entry numbers with a word comparator.
+ */
+function sortedOrder(n: number, w: Uint32Array, stride: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((x, y) => {
+    const a = stride * x;
+    const b = stride * y;
+    for (let k = 0; k < stride; k++) if (w[a + k] !== w[b + k]) return w[a + k]! - w[b + k]!;
+    return x - y;
+  });
+  return order;
+}
+
+/**
+ * The records of one kind of every small segment, merged and sorted by (id, logseq): entry k holds the
+ * words [id hi, id lo, logseq hi, logseq lo] and is record `rec[k]` of small member `mem[k]`. A lookup is
+ * one upper-bound search over (id, S) on 32-bit words (no BigInt made on the way).
  */
 class MergedKeys {
-  readonly ids: BigUint64Array;
-  readonly logseqs: BigUint64Array;
+  readonly words: Uint32Array;
   readonly mem: Uint32Array;
   readonly rec: Uint32Array;
+  readonly count: number;
 
   constructor(members: readonly Member[], table: (m: Member) => RecordSource<unknown>) {
-    const entries: { id: bigint; logseq: bigint; m: number; i: number }[] = [];
+    let n = 0;
+    for (const m of members) n += table(m).count;
+    const w = new Uint32Array(4 * n);
+    const mem = new Uint32Array(n);
+    const rec = new Uint32Array(n);
+    let k = 0;
     members.forEach((member, m) => {
       const t = table(member);
-      for (let i = 0; i < t.count; i++) entries.push({ id: t.id(i), logseq: t.logseq(i), m, i });
+      for (let i = 0; i < t.count; i++, k++) {
+        const id = t.id(i);
+        const ls = t.logseq(i);
+        w.set([hiWord(id), loWord(id), hiWord(ls), loWord(ls)], 4 * k);
+        mem[k] = m;
+        rec[k] = i;
+      }
     });
-    entries.sort((a, b) => cmpBig(a.id, b.id) || cmpBig(a.logseq, b.logseq));
-    this.ids = BigUint64Array.from(entries, (e) => e.id);
-    this.logseqs = BigUint64Array.from(entries, (e) => e.logseq);
-    this.mem = Uint32Array.from(entries, (e) => e.m);
-    this.rec = Uint32Array.from(entries, (e) => e.i);
+    const order = sortedOrder(n, w, 4);
+    this.words = new Uint32Array(4 * n);
+    this.mem = new Uint32Array(n);
+    this.rec = new Uint32Array(n);
+    order.forEach((from, to) => {
+      this.words.set(w.subarray(4 * from, 4 * from + 4), 4 * to);
+      this.mem[to] = mem[from]!;
+      this.rec[to] = rec[from]!;
+    });
+    this.count = n;
   }
 
-  /** Entry of the newest record for id with logseq <= s, or -1. */
-  findLatest(id: bigint, s: bigint): number {
+  /** Entry of the newest record for id (kHi:kLo) with logseq <= (sHi:sLo), or -1. */
+  findLatest(kHi: number, kLo: number, sHi: number, sLo: number): number {
+    const w = this.words;
     let lo = 0;
-    let hi = this.ids.length;
+    let hi = this.count;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const mId = this.ids[mid]!;
-      if (mId < id || (mId === id && this.logseqs[mid]! <= s)) lo = mid + 1;
-      else hi = mid;
+      const x = 4 * mid;
+      const after =
+        w[x] !== kHi || w[x + 1] !== kLo
+          ? lt64(kHi, kLo, w[x]!, w[x + 1]!)
+          : lt64(sHi, sLo, w[x + 2]!, w[x + 3]!);
+      if (after) hi = mid;
+      else lo = mid + 1;
     }
-    return lo > 0 && this.ids[lo - 1] === id ? lo - 1 : -1;
+    if (lo === 0) return -1;
+    const x = 4 * (lo - 1);
+    return w[x] === kHi && w[x + 1] === kLo ? lo - 1 : -1;
+  }
+
+  logseq(k: number): bigint {
+    return u64(this.words[4 * k + 2]!, this.words[4 * k + 3]!);
   }
 }
 
-/** The node-edge refs of every small segment, sorted by node_id: entry k is ref `ref[k]` of member `mem[k]`. */
+/**
+ * The node-edge refs of every small segment, sorted by node_id: entry k holds the words [node hi, node lo,
+ * edge hi, edge lo, logseq hi, logseq lo, position], so an incidence query reads nothing else.
+ */
 class MergedRefs {
-  readonly nodes: BigUint64Array;
-  readonly mem: Uint32Array;
-  readonly ref: Uint32Array;
+  static readonly W = 7;
+  readonly words: Uint32Array;
+  readonly count: number;
 
   constructor(members: readonly Member[]) {
-    const entries: { node: bigint; m: number; i: number }[] = [];
-    members.forEach((member, m) => {
+    const W = MergedRefs.W;
+    let n = 0;
+    for (const m of members) n += m.seg.nodeRefs?.count ?? 0;
+    const w = new Uint32Array(W * n);
+    let k = 0;
+    for (const member of members) {
       const refs = member.seg.nodeRefs;
-      for (let i = 0; i < (refs?.count ?? 0); i++) entries.push({ node: refs!.nodeId(i), m, i });
+      for (let i = 0; i < (refs?.count ?? 0); i++, k++) {
+        const node = refs!.nodeId(i);
+        const e = refs!.tgkEdgeId(i);
+        const ls = refs!.logseq(i);
+        w.set(
+          [hiWord(node), loWord(node), hiWord(e), loWord(e), hiWord(ls), loWord(ls), refs!.position(i)],
+          W * k,
+        );
+      }
+    }
+    const order = sortedOrder(n, w, W);
+    this.words = new Uint32Array(W * n);
+    order.forEach((from, to) => {
+      this.words.set(w.subarray(W * from, W * from + W), W * to);
     });
-    entries.sort((a, b) => cmpBig(a.node, b.node) || a.m - b.m || a.i - b.i);
-    this.nodes = BigUint64Array.from(entries, (e) => e.node);
-    this.mem = Uint32Array.from(entries, (e) => e.m);
-    this.ref = Uint32Array.from(entries, (e) => e.i);
+    this.count = n;
   }
 
-  lowerBound(node: bigint): number {
+  /** The first entry whose node_id is >= (hi:lo). */
+  lowerBound(nHi: number, nLo: number): number {
+    const w = this.words;
     let lo = 0;
-    let hi = this.nodes.length;
+    let hi = this.count;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.nodes[mid]! < node) lo = mid + 1;
+      const x = MergedRefs.W * mid;
+      if (lt64(w[x]!, w[x + 1]!, nHi, nLo)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -267,19 +332,23 @@ export class SegmentSet {
     return this.members.length;
   }
 
-  /** The winning record for a key at S, or undefined (ATXI-VIS-002, ATXI-VIS-003). */
-  private winner(s: bigint, key: bigint, kind: "asl" | "tgk", useFilters: boolean): Hit | undefined {
+  /** The winning record for key (kHi:kLo) at S (sHi:sLo), or undefined (ATXI-VIS-002, ATXI-VIS-003). */
+  private winner(
+    sHi: number,
+    sLo: number,
+    kHi: number,
+    kLo: number,
+    kind: "asl" | "tgk",
+    useFilters: boolean,
+  ): Hit | undefined {
     const merged = kind === "asl" ? this.smallAsl : this.smallTgk;
     let best: Hit | undefined;
-    const k = merged.findLatest(key, s);
-    if (k >= 0) best = { member: this.small[merged.mem[k]!]!, i: merged.rec[k]!, logseq: merged.logseqs[k]! };
-    const list = this.shardLists[this.shardCount === 1 ? 0 : shard(key, this.shardCount)]!;
+    const k = merged.findLatest(kHi, kLo, sHi, sLo);
+    if (k >= 0) best = { member: this.small[merged.mem[k]!]!, i: merged.rec[k]!, logseq: merged.logseq(k) };
+    const list = this.shardLists[this.shardCount === 1 ? 0 : shardOfWords(kHi, kLo, this.shardCount)]!;
     if (list.length === 0) return best;
+    const s = u64(sHi, sLo);
     const domain = kind === "asl" ? 1 : 2;
-    const kHi = hiWord(key);
-    const kLo = loWord(key);
-    const sHi = hiWord(s);
-    const sLo = loWord(s);
     for (const member of list) {
       // Early exit: this and every later member hold only logseqs <= logseq_max <= best's, and none
       // equals best's (ATXI-VIS-005), so none can win.
@@ -296,20 +365,22 @@ export class SegmentSet {
     return best;
   }
 
+  private find(s: bigint, key: bigint, kind: "asl" | "tgk", opts: QueryOptions): Hit | undefined {
+    needU64(s, "S");
+    needU64(key, kind === "asl" ? "artifact_id" : "tgk_edge_id");
+    return this.winner(hiWord(s), loWord(s), hiWord(key), loWord(key), kind, opts.useFilters ?? true);
+  }
+
   /** The artifact record visible for artifact_id at S, or undefined (absent or tombstoned). */
   lookupArtifact(s: bigint, artifactId: bigint, opts: QueryOptions = {}): AslRecord | undefined {
-    needU64(s, "S");
-    needU64(artifactId, "artifact_id");
-    const w = this.winner(s, artifactId, "asl", opts.useFilters ?? true);
+    const w = this.find(s, artifactId, "asl", opts);
     if (w === undefined || w.member.seg.asl.tombstone(w.i)) return undefined;
     return w.member.seg.asl.record(w.i);
   }
 
   /** The edge record visible for tgk_edge_id at S, or undefined (absent or tombstoned). */
   lookupEdge(s: bigint, tgkEdgeId: bigint, opts: QueryOptions = {}): TgkRecord | undefined {
-    needU64(s, "S");
-    needU64(tgkEdgeId, "tgk_edge_id");
-    const w = this.winner(s, tgkEdgeId, "tgk", opts.useFilters ?? true);
+    const w = this.find(s, tgkEdgeId, "tgk", opts);
     if (w === undefined || w.member.seg.tgk.tombstone(w.i)) return undefined;
     return w.member.seg.tgk.record(w.i);
   }
@@ -328,36 +399,58 @@ export class SegmentSet {
     this.checkProjections(s);
     const nHi = hiWord(nodeId);
     const nLo = loWord(nodeId);
-    const candidates = new Map<bigint, bigint[]>();
-    const consider = (refs: RefSource, i: number) => {
-      const pos = refs.position(i);
-      if (role === "from" ? pos !== 1 : role === "to" ? pos !== 2 : false) return;
-      const logseq = refs.logseq(i);
-      if (logseq > s) return;
-      const e = refs.tgkEdgeId(i);
-      const list = candidates.get(e);
-      if (list) list.push(logseq);
-      else candidates.set(e, [logseq]);
-    };
+    const sHi = hiWord(s);
+    const sLo = loWord(s);
+    // Candidates as words [edge hi, edge lo, logseq hi, logseq lo]: the refs to the node, in the role,
+    // with logseq <= S.
+    const cand: number[] = [];
+    const wanted = (pos: number) => (role === "from" ? pos === 1 : role === "to" ? pos === 2 : true);
     const merged = this.smallRefs;
-    for (let k = merged.lowerBound(nodeId); k < merged.nodes.length && merged.nodes[k] === nodeId; k++)
-      consider(this.small[merged.mem[k]!]!.seg.nodeRefs!, merged.ref[k]!);
+    const mw = merged.words;
+    const W = MergedRefs.W;
+    for (let k = merged.lowerBound(nHi, nLo); k < merged.count; k++) {
+      const x = W * k;
+      if (mw[x] !== nHi || mw[x + 1] !== nLo) break;
+      if (wanted(mw[x + 6]!) && !lt64(sHi, sLo, mw[x + 4]!, mw[x + 5]!))
+        cand.push(mw[x + 2]!, mw[x + 3]!, mw[x + 4]!, mw[x + 5]!);
+    }
     for (const member of this.bigWithRefs) {
       if (member.seg.logseqMin > s) continue;
       const refs = member.seg.nodeRefs!;
       const probe = member.probes[3];
       if (useFilters && probe !== undefined && !probe(nHi, nLo)) continue;
-      for (let i = refs.lowerBound(nHi, nLo); i < refs.count && refs.hasNode(i, nHi, nLo); i++)
-        consider(refs, i);
+      for (let i = refs.lowerBound(nHi, nLo); i < refs.count && refs.hasNode(i, nHi, nLo); i++) {
+        const ls = refs.logseq(i);
+        if (!wanted(refs.position(i)) || ls > s) continue;
+        const e = refs.tgkEdgeId(i);
+        cand.push(hiWord(e), loWord(e), hiWord(ls), loWord(ls));
+      }
     }
+    // By edge id: each edge's winner is found once, and the answer comes out sorted by tgk_edge_id.
+    const words = Uint32Array.from(cand);
+    const order = sortedOrder(words.length / 4, words, 4);
     const out: TgkRecord[] = [];
-    for (const [e, logseqs] of candidates) {
-      const w = this.winner(s, e, "tgk", useFilters);
-      if (w === undefined || !logseqs.includes(w.logseq)) continue;
-      const t = w.member.seg.tgk;
-      if (!t.tombstone(w.i)) out.push(t.record(w.i));
+    for (let a = 0; a < order.length; ) {
+      const x = 4 * order[a]!;
+      const eHi = words[x]!;
+      const eLo = words[x + 1]!;
+      let b = a + 1;
+      while (b < order.length && words[4 * order[b]!] === eHi && words[4 * order[b]! + 1] === eLo) b++;
+      const w = this.winner(sHi, sLo, eHi, eLo, "tgk", useFilters);
+      if (w !== undefined && !w.member.seg.tgk.tombstone(w.i)) {
+        const wHi = hiWord(w.logseq);
+        const wLo = loWord(w.logseq);
+        for (let c = a; c < b; c++) {
+          const y = 4 * order[c]!;
+          if (words[y + 2] === wHi && words[y + 3] === wLo) {
+            out.push(w.member.seg.tgk.record(w.i));
+            break;
+          }
+        }
+      }
+      a = b;
     }
-    return out.sort((a, b) => cmpBig(a.tgkEdgeId, b.tgkEdgeId));
+    return out;
   }
 
   /** QRY_NO_PROJECTIONS (ATXI-NPR-005): the first member by logseq_min taking part at S without refs. */
