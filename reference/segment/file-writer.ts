@@ -104,23 +104,23 @@ function streamBloom(src: RecordBatches, domain: 1 | 2, what: string): BloomFilt
 class LogseqSeen {
   private readonly bits: Uint8Array | undefined;
   private readonly all: BigUint64Array | undefined;
+  private readonly minHi: number;
+  private readonly minLo: number;
   private n = 0;
-  constructor(
-    private readonly min: bigint,
-    max: bigint,
-    total: number,
-  ) {
+  constructor(min: bigint, max: bigint, total: number) {
+    this.minHi = hiWord(min);
+    this.minLo = loWord(min);
     if (max - min < 1n << 30n) this.bits = new Uint8Array(Number((max - min) / 8n) + 1);
     else this.all = new BigUint64Array(total);
   }
-  /** False when the logseq was seen before. */
+  /** False when the logseq (hi:lo), within the header's bounds, was seen before. */
   add(hi: number, lo: number): boolean {
-    const ls = (BigInt(hi) << 32n) | BigInt(lo);
     if (this.bits === undefined) {
-      this.all![this.n++] = ls;
+      this.all![this.n++] = (BigInt(hi) << 32n) | BigInt(lo);
       return true;
     }
-    const d = Number(ls - this.min);
+    // The offset from logseq_min, exact in a double (it is below 2^30 here).
+    const d = (hi - this.minHi) * 4294967296 + (lo - this.minLo);
     const m = 1 << (d & 7);
     if ((this.bits[d >>> 3]! & m) !== 0) return false;
     this.bits[d >>> 3] = this.bits[d >>> 3]! | m;

@@ -9,6 +9,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { AslError, type ErrorCode } from "../common/errors.ts";
 import type { KnownFilter, SegmentFilter } from "../filters/filter.ts";
 import type { Position } from "../tgk/edge.ts";
+import type { CheckStep } from "./check-order.ts";
 import { parseFilters } from "./filter-check.ts";
 import {
   ASL_RECORD_SIZE,
@@ -36,6 +37,13 @@ import { lt64, wordView } from "./words.ts";
 export interface DiskSegmentOptions {
   /** Records (and refs) per sparse-index entry: a lookup reads one block of this many (default 128). */
   sparseEvery?: number;
+  /**
+   * Leave the filter-contents check to the first use of `filters` (verifySegmentFile runs the record
+   * passes first, as DEC-027 orders them).
+   */
+  deferFilterContents?: boolean;
+  /** Told each DEC-027 step as open starts it (verifySegmentFile names the failing step with it). */
+  onStep?: (step: CheckStep) => void;
 }
 
 const DEFAULT_EVERY = 128;
@@ -147,6 +155,12 @@ export class DiskRecords<R extends AslRecord | TgkRecord> {
   get sparseBytes(): number {
     return this.t.sparse.byteLength;
   }
+  /** Index of the record (id, logseq) exactly, or -1. */
+  findExact(idHi: number, idLo: number, lsHi: number, lsLo: number): number {
+    const i = this.findLatest(idHi, idLo, lsHi, lsLo);
+    if (i < 0) return -1;
+    return this.logseq(i) === ((BigInt(lsHi) << 32n) | BigInt(lsLo)) ? i : -1;
+  }
   findLatest(idHi: number, idLo: number, sHi: number, sLo: number): number {
     // The newest record <= (id, S) is in the last block whose first record is <= (id, S).
     const b = this.t.blocksBefore(idHi, idLo, sHi, sLo, true) - 1;
@@ -224,6 +238,8 @@ export class DiskSegment {
   readonly asl: DiskRecords<AslRecord>;
   readonly tgk: DiskRecords<TgkRecord>;
   readonly nodeRefs: DiskRefs | undefined;
+  /** File offset of the node-edge refs, or undefined without projections. */
+  readonly nodeRefsStart: number | undefined;
 
   private constructor(
     private fd: number,
@@ -231,7 +247,8 @@ export class DiskSegment {
     readonly size: number,
     readonly header: SegmentHeader,
     readonly footer: SegmentFooter,
-    readonly filters: readonly SegmentFilter[],
+    /** The header and filter area: the filters are parsed from it. */
+    private readonly head: Uint8Array,
     readonly filterFrames: readonly Frame[],
     readonly accelFrames: readonly Frame[],
     refsFrame: Frame | undefined,
@@ -253,6 +270,7 @@ export class DiskSegment {
         (w, n) => new TgkTable(w, 0, n),
       ),
     );
+    this.nodeRefsStart = refsFrame?.payloadOffset;
     this.nodeRefs =
       refsFrame === undefined
         ? undefined
@@ -274,15 +292,18 @@ export class DiskSegment {
       throw new RangeError(`sparseEvery must be a whole number >= 1, got ${every}`);
     const fd = openSync(path, "r");
     try {
-      return DiskSegment.read(fd, path, every);
+      const seg = DiskSegment.read(fd, path, every, opts.onStep ?? (() => {}));
+      if (!opts.deferFilterContents) void seg.filters;
+      return seg;
     } catch (e) {
       closeSync(fd);
       throw e;
     }
   }
 
-  private static read(fd: number, path: string, every: number): DiskSegment {
+  private static read(fd: number, path: string, every: number, step: (s: CheckStep) => void): DiskSegment {
     const size = fstatSync(fd).size;
+    step("size");
     if (size < HEADER_SIZE + FOOTER_SIZE)
       fail(
         "SEG_TRUNCATED",
@@ -294,9 +315,11 @@ export class DiskSegment {
     const hb = new Uint8Array(HEADER_SIZE);
     readAt(fd, hb, 0);
     const hv = new DataView(hb.buffer);
+    step("magic");
     for (let i = 0; i < 4; i++)
       if (hb[i] !== MAGIC[i])
         fail("SEG_BAD_MAGIC", "bytes 0..3 are not 'ATXI'", H.magic, "header.magic", "ATXI-HDR-001");
+    step("version");
     const version = hv.getUint16(H.version, true);
     if (version !== SEGMENT_VERSION)
       fail(
@@ -306,6 +329,7 @@ export class DiskSegment {
         "header.version",
         "ATXI-HDR-002",
       );
+    step("footer");
     const fo = hv.getBigUint64(H.footerOffset, true);
     if (fo % 8n !== 0n || fo < BigInt(HEADER_SIZE) || fo + BigInt(FOOTER_SIZE) !== BigInt(size))
       fail(
@@ -336,16 +360,19 @@ export class DiskSegment {
       tgkRecordBytes: fv.getBigUint64(F.tgkRecordBytes, true),
       filterBytes: fv.getBigUint64(F.filterBytes, true),
     };
-    checkHeaderFields(header, footer, fOff);
+    checkHeaderFields(header, footer, fOff, step);
     const rao = Number(header.recordAreaOffset);
     // The header and the filter area, in memory: the filters are what a query keeps.
     const head = new Uint8Array(rao);
     readAt(fd, head, 0);
     const reader = new SegmentReader(head);
     const filterFrames: Frame[] = [];
+    step("filter-framing");
     reader.frames(HEADER_SIZE, rao, "filter", filterFrames);
     const accelStart = rao + Number(footer.aslRecordBytes + footer.tgkRecordBytes);
+    step("accel-framing");
     const accelFrames = readAccelFrames(fd, accelStart, fOff);
+    step("projection-flag");
     const refBlocks = accelFrames.filter(
       (fr) => fr.type === BLOCK_TYPE_NODE_REFS && fr.version === BLOCK_VERSION_NODE_REFS,
     );
@@ -368,6 +395,7 @@ export class DiskSegment {
         "header.flags",
         "ATXI-NPR-004",
       );
+    step("logseq-bounds");
     if (header.logseqMin < 1n)
       fail(
         "SEG_LOGSEQ_RANGE",
@@ -384,19 +412,26 @@ export class DiskSegment {
         "header.logseq_max",
         "ATXI-HDR-004",
       );
-    const filters = parseFilters(head, filterFrames);
     return new DiskSegment(
       fd,
       path,
       size,
       header,
       footer,
-      filters,
+      head,
       filterFrames,
       accelFrames,
       refBlocks[0],
       every,
     );
+  }
+
+  private parsed: readonly SegmentFilter[] | undefined;
+
+  /** The filters in file order (parsed and checked once: the filter-contents step of DEC-027). */
+  get filters(): readonly SegmentFilter[] {
+    if (this.parsed === undefined) this.parsed = parseFilters(this.head, this.filterFrames);
+    return this.parsed;
   }
 
   get segmentId(): bigint {
@@ -432,8 +467,14 @@ export class DiskSegment {
 }
 
 /** The header and footer checks of DEC-027 between footer and framing (header-flags .. record-counts). */
-function checkHeaderFields(h: SegmentHeader, f: SegmentFooter, fOff: number): void {
+function checkHeaderFields(
+  h: SegmentHeader,
+  f: SegmentFooter,
+  fOff: number,
+  step: (s: CheckStep) => void,
+): void {
   const fo = h.footerOffset;
+  step("header-flags");
   if ((h.flags & HEADER_FLAGS_RESERVED) !== 0)
     fail(
       "SEG_RESERVED_NONZERO",
@@ -442,6 +483,7 @@ function checkHeaderFields(h: SegmentHeader, f: SegmentFooter, fOff: number): vo
       "header.flags",
       "ATXI-HDR-003",
     );
+  step("section-bounds");
   const rao = h.recordAreaOffset;
   if (rao % 8n !== 0n || rao < BigInt(HEADER_SIZE) || rao > fo)
     fail(
@@ -459,6 +501,7 @@ function checkHeaderFields(h: SegmentHeader, f: SegmentFooter, fOff: number): vo
       "footer.filter_bytes",
       "ATXI-FTR-001",
     );
+  step("record-counts");
   if (f.aslRecordBytes !== 24n * h.aslRecordCount)
     fail(
       "SEG_BAD_RECORD_COUNT",
@@ -475,12 +518,20 @@ function checkHeaderFields(h: SegmentHeader, f: SegmentFooter, fOff: number): vo
       "footer.tgk_record_bytes",
       "ATXI-HDR-005",
     );
+  if (rao + f.aslRecordBytes > fo)
+    fail(
+      "SEG_BAD_RECORD_COUNT",
+      `${h.aslRecordCount} ASL records from offset ${rao} overrun footer_offset ${fo}`,
+      H.aslRecordCount,
+      "header.asl_record_count",
+      "ATXI-HDR-005",
+    );
   if (rao + f.aslRecordBytes + f.tgkRecordBytes > fo)
     fail(
       "SEG_BAD_RECORD_COUNT",
-      `${h.aslRecordCount} ASL and ${h.tgkRecordCount} TGK records from offset ${rao} overrun footer_offset ${fo}`,
-      H.aslRecordCount,
-      "header.asl_record_count",
+      `${h.tgkRecordCount} TGK records after the ASL records overrun footer_offset ${fo}`,
+      H.tgkRecordCount,
+      "header.tgk_record_count",
       "ATXI-HDR-005",
     );
 }

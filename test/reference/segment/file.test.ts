@@ -6,10 +6,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { generateSegmentVectors } from "../../../authoring/cases/segments/index.ts";
 import { SegmentSet } from "../../../reference/query/segment-set.ts";
-import { decodeSegment } from "../../../reference/segment/decode.ts";
-import { encodeSegment } from "../../../reference/segment/encode.ts";
+import { decodeSegment, verifySegment } from "../../../reference/segment/decode.ts";
+import { encodeSegment, sealChecksum } from "../../../reference/segment/encode.ts";
 import { DiskSegment } from "../../../reference/segment/file.ts";
+import { verifySegmentFile } from "../../../reference/segment/file-verify.ts";
 import { aslBatch, tgkBatch, writeSegmentFile } from "../../../reference/segment/file-writer.ts";
 import type { AslRecord, TgkRecord } from "../../../reference/segment/model.ts";
 import { ARTIFACT_POOL, EDGE_IDS, logArb, segmentsOf } from "./helpers.ts";
@@ -158,5 +160,47 @@ describe("DiskSegment (positional reads, sparse index)", () => {
     const ok = DiskSegment.open(at(good));
     expect(ok.asl.record(0)).toEqual({ logseq: 1n, artifactId: 1n, typeTag: undefined, tombstone: false });
     ok.close();
+  });
+});
+
+describe("verifySegmentFile (streamed, bounded memory)", () => {
+  const vectors = generateSegmentVectors();
+  const write = (b: Uint8Array) => {
+    const p = fresh();
+    writeFileSync(p, b);
+    return p;
+  };
+  const same = (b: Uint8Array) => {
+    const mem = verifySegment(b);
+    const file = verifySegmentFile(write(b));
+    if (file.ok) file.segment.close();
+    if (mem.ok) return expect(file.ok).toBe(true);
+    expect(file.ok ? "ok" : [file.error.code, file.error.offset, file.step]).toEqual([
+      mem.error.code,
+      mem.error.offset,
+      mem.step,
+    ]);
+  };
+  it("[ATXI-DEC-001] [ATXI-DEC-002] reports for every malformed vector the code, offset and step the in-memory reader reports; passes every valid one", () => {
+    expect(vectors.malformed.length).toBeGreaterThan(50);
+    for (const m of vectors.malformed) same(m.bytes);
+    for (const s of vectors.segments) same(s.bytes);
+  });
+  it("[ATXI-DEC-002] agrees with the in-memory reader on random mutations, re-sealed or not", () => {
+    const bases = vectors.segments.slice(0, 6).map((s) => s.bytes);
+    fc.assert(
+      fc.property(
+        fc.nat({ max: bases.length - 1 }),
+        fc.array(fc.record({ at: fc.nat(), value: fc.nat({ max: 255 }) }), { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        (base, edits, reseal) => {
+          const b = bases[base]!.slice();
+          for (const e of edits) b[e.at % b.length] = e.value;
+          if (reseal && b.length >= 96) sealChecksum(b);
+          same(b);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
