@@ -11,10 +11,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fmix64Halves, MIX, mulHi32 } from "../reference/filters/mix.ts";
+import { compactToFile } from "../reference/query/compact.ts";
 import { SegmentSet } from "../reference/query/segment-set.ts";
 import { decodeSegment } from "../reference/segment/decode.ts";
 import { encodeSegment } from "../reference/segment/encode.ts";
 import { DiskSegment } from "../reference/segment/file.ts";
+import { verifySegmentFile } from "../reference/segment/file-verify.ts";
 import { writeSegmentFile } from "../reference/segment/file-writer.ts";
 import { edgeId } from "../reference/tgk/edge.ts";
 import { type Benchmark, type BenchResult, measure, scaleSize } from "./framework.ts";
@@ -270,6 +272,8 @@ const ALL_VARIANTS = [
   { filters: false, snapshot: "older" as const },
 ];
 const SCALING = Math.min(RECORDS, 1e7);
+const COMPACT = Math.min(RECORDS, 2e6);
+const big = (_: string, v: unknown) => (typeof v === "bigint" ? `${v}` : v);
 
 /**
  * The main layout: 8 shards, and generations of at most 12.5 million records (8 at 1e8, 80 at 1e9), so the
@@ -286,6 +290,94 @@ export const benchmarks: Benchmark[] = [
       { filters: false, snapshot: "current" },
     ]),
   ),
+  {
+    name: "scale/segment-set/verify",
+    heavy: true,
+    params: { records: SCALING, segments: 1 },
+    run(): BenchResult {
+      // One segment file never opened by this process, verified by streaming (every DEC-027 check).
+      const b = build({ records: SCALING, gens: 1, shards: 1 });
+      try {
+        const path = b.segments[0]!.path;
+        const rss0 = process.memoryUsage().rss;
+        const t = performance.now();
+        const v = verifySegmentFile(path);
+        const s = (performance.now() - t) / 1000;
+        if (!v.ok) throw new Error(`scale bench: the written segment does not verify: ${v.error.message}`);
+        v.segment.close();
+        const rss = process.memoryUsage().rss;
+        return {
+          ops_per_s: 1 / s,
+          bytes_per_s: b.bytes / s,
+          rss_bytes: rss,
+          extra: { verify_s: s, file_bytes: b.bytes, rss_growth_bytes: rss - rss0 },
+        };
+      } finally {
+        release(b);
+      }
+    },
+  },
+  {
+    name: "scale/segment-set/compact",
+    heavy: true,
+    params: { records: COMPACT, segments: 100, retained: 1 },
+    run(): BenchResult {
+      // 100 segments (keys shadowed every 50 generations, tombstones) merged into one file keeping CURRENT
+      // and one older snapshot (DEC-039); lookups before and after, every answer at CURRENT checked.
+      const layout = { records: COMPACT, gens: 100, shards: 1 };
+      const b = build(layout);
+      live.add(b);
+      try {
+        const qs = queries(b, 4096);
+        const older = BigInt(Math.floor((3 * layout.gens) / 4) * b.perGen);
+        const lookups = (bb: Built, S: bigint) =>
+          measure(() => {
+            for (let n = 0; n < 256; n++) bb.set.lookupArtifact(S, qs[n % qs.length]!.key);
+            return 256;
+          }, 800);
+        check(b, qs, M64, true);
+        const beforeOlder = qs.map((q) => b.set.lookupArtifact(older, q.key));
+        const before = lookups(b, M64);
+        const path = join(b.dir, "compacted.seg");
+        const t = performance.now();
+        const out = compactToFile(b.segments, path, {
+          segmentId: 1_000_000n,
+          retain: [older],
+          wholeSet: true,
+        });
+        const compactS = (performance.now() - t) / 1000;
+        const seg = DiskSegment.open(path);
+        const after: Built = { ...b, segments: [seg], set: SegmentSet.open([seg]) };
+        try {
+          check(after, qs, M64, true);
+          qs.forEach((q, i) => {
+            const r = after.set.lookupArtifact(older, q.key);
+            if (JSON.stringify(r, big) !== JSON.stringify(beforeOlder[i], big))
+              throw new Error(
+                `scale bench: compaction changed the answer for ${q.key} at the retained snapshot`,
+              );
+          });
+          const r = lookups(after, M64);
+          return {
+            ...r,
+            rss_bytes: process.memoryUsage().rss,
+            extra: {
+              us_per_lookup_after: r.ns_per_op / 1000,
+              us_per_lookup_before: before.ns_per_op / 1000,
+              compact_s: compactS,
+              records_in: b.perGen * layout.gens,
+              records_out: out.records,
+            },
+          };
+        } finally {
+          seg.close();
+        }
+      } finally {
+        release(b);
+        live.delete(b);
+      }
+    },
+  },
   {
     name: "scale/segment-set/incident",
     heavy: true,
