@@ -4,8 +4,8 @@
 // ATXI-FLT-003, ATXI-FLT-005, ATXI-HDR-007, ATXI-NPR-005, ATXI-INV-001, ATXI-INV-003, ATXI-INV-008,
 // ATXI-SHD-001, ATXI-SHD-002.
 //
-// How a lookup avoids visiting every segment (the answers are those of a scan of every record; the tests
-// and harness check it at every S):
+// How a lookup avoids visiting every segment (the answers are those of a scan of every record, which
+// test/reference/segment/query-routing.test.ts checks at every S):
 // - Small segments (at most `smallSegmentRecords` records and refs) are merged at open into one sorted
 //   index of (key, logseq) -> (segment, record), and one of node_id -> (segment, ref): a set of 10,000
 //   one-edge segments answers with one binary search per key instead of 10,000.
