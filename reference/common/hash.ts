@@ -26,6 +26,11 @@ export function xxh64(parts: readonly Uint8Array[], seed = 0n): bigint {
   return h.digest();
 }
 
+/** An incremental XXH64 (update with parts as they come, then digest): for segments streamed to disk. */
+export function xxh64Stream(seed = 0n): { update(part: Uint8Array): unknown; digest(): bigint } {
+  return xx.create64(seed);
+}
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 export function toHex(bytes: Uint8Array): string {

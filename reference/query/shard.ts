@@ -11,7 +11,12 @@ import type { NodeEdgeRef } from "../tgk/edge.ts";
 export function shard(key: bigint, n: number): number {
   if (!Number.isInteger(n) || n < 1 || n > 0xffffffff)
     throw new RangeError(`shard count ${n} is not a u32 >= 1`);
-  fmix64Halves(hiWord(key), loWord(key));
+  return shardOfWords(hiWord(key), loWord(key), n);
+}
+
+/** DEC-024 on the key's 32-bit words (hi, lo), for hot paths; n must already be a u32 >= 1. */
+export function shardOfWords(hi: number, lo: number, n: number): number {
+  fmix64Halves(hi, lo);
   return mulHi32(MIX[1]!, n);
 }
 

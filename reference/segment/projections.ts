@@ -96,7 +96,11 @@ function refLess(words: Uint32Array, a: number, b: number): boolean {
 }
 
 /** The node-refs pass of DEC-027: each ref in order, fields in the order errors.yaml lists them. */
-export function checkNodeRefs(refs: NodeRefTable, tgk: TgkTable, b: LogseqBounds): void {
+export function checkNodeRefs(
+  refs: NodeRefTable,
+  tgk: Pick<TgkTable, "findExact" | "tombstone">,
+  b: LogseqBounds,
+): void {
   const words = refs.words;
   const base = refs.start >>> 2;
   for (let i = 0; i < refs.count; i++) {

@@ -290,7 +290,7 @@ export class SegmentReader {
    * sequence of 16-byte headers, each followed by size_bytes of payload and zero padding to 8. Frames are
    * appended to `out` as they are found, so a failure leaves the ones before it for inspection.
    */
-  private frames(start: number, end: number, area: "filter" | "accel", out: Frame[]): void {
+  frames(start: number, end: number, area: "filter" | "accel", out: Frame[]): void {
     const code: ErrorCode = area === "filter" ? "SEG_BAD_FILTER_HEADER" : "SEG_BAD_ACCEL_BLOCK";
     const s = area === "filter" ? "asl_tgk_filter_header" : "accel_block_header";
     const rule = area === "filter" ? "ATXI-FLT-001" : "ATXI-ACC-001";
