@@ -300,5 +300,22 @@ export async function adequacyDerivedUnits(request: RequestUnit): Promise<void> 
     ["IDX-SI-002"],
     ["structural-index"],
   );
+  // Params that reach the implementation out of DEC-017's byte order. A vector's JSON text lists members
+  // sorted, but a JSON reader lists array-index names ("5", "91") first, so the node arrives as
+  // 5, 91, "", "9 ", hex: "" is a prefix of every key (it comes first), and "9 " shares its first byte
+  // with "91" (the second byte decides). The SID hashes them as "", 5, "9 ", 91, hex.
+  await request(
+    "si-register/params-arrive-out-of-byte-order",
+    "si.register",
+    {
+      node: {
+        op: "literal",
+        params: JSON.parse('{"5": "a", "91": "c", "": "b", "9 ": "d", "hex": ""}'),
+        inputs: [],
+      },
+    },
+    ["IDX-SI-002"],
+    ["structural-index"],
+  );
   await request("mc-get/empty-cache", "mc.get", { sid: hex64 }, ["IDX-MC-001"], ["materialization-cache"]);
 }
