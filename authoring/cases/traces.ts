@@ -456,6 +456,27 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    id: "store-get-missing-block",
+    title:
+      "GET of a key whose content-index entry names a block that does not exist is STORE_CORRUPT_BLOCK, even when another block holds the key's bytes at that offset (DEC-021)",
+    target: "store",
+    async run(r) {
+      const x = utf8.encode("held in the open block");
+      const kx = toHex(sha256(x));
+      const far = keyOf("missing-block", 0);
+      // store.put opens the block its bytes go to; the entries below then name block 2^64 - 1 at the same
+      // offset and length, which no store has: the bytes there are missing, whatever is in the open block.
+      await r.storePut(Buffer.from(x).toString("base64"));
+      await r.get(kx);
+      await r.put(kx, loc(U64_MAX, 0, x.length));
+      await r.get(kx);
+      r.alsoObserves("IDX-GET-001");
+      await r.put(far, loc(U64_MAX, 0, 0));
+      await r.get(far);
+      await r.get(kx);
+    },
+  },
+  {
     id: "store-put-refused-structure",
     title:
       "A PUT whose structure cannot be registered stores and appends nothing, before and after store.reopen (DEC-021)",

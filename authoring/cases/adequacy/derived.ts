@@ -48,8 +48,10 @@ async function register(r: Recorder, node: Node): Promise<string> {
 
 /** The structural index alone: DEC-017 order, SIDs independent of the order given, rebuilds (IDX-SI-001..003). */
 async function siCanonicalOrder(r: Recorder): Promise<void> {
-  // Keys given out of order; "z" is a prefix of "za", "a" of "ab": the prefix comes first (DEC-017), and
-  // two keys that share a first byte are ordered by their later bytes.
+  // Keys written out of order; "z" is a prefix of "za", "a" of "ab": the prefix comes first (DEC-017), and
+  // two keys that share a first byte are ordered by their later bytes. The trace's JSON lists members
+  // sorted, so these arrive in order: si-register/params-arrive-out-of-byte-order (a unit below) is the
+  // case whose params reach the implementation out of byte order.
   const nodeA: Node = { op: "literal", params: { hex: "", zb: "1", za: "2", z: "3" }, inputs: [] };
   const nodeB: Node = { op: "literal", params: { ab: "x", a: "y", hex: "01" }, inputs: [] };
   // A prefix key with a longer value against the longer key: the order is by key alone; U+00E9 is two
@@ -297,6 +299,23 @@ export async function adequacyDerivedUnits(request: RequestUnit): Promise<void> 
     "si-register/param-key-proto",
     "si.register",
     { node: { op: "literal", params: JSON.parse('{"__proto__": "x", "hex": ""}'), inputs: [] } },
+    ["IDX-SI-002"],
+    ["structural-index"],
+  );
+  // Params that reach the implementation out of DEC-017's byte order. A vector's JSON text lists members
+  // sorted, but a JSON reader lists array-index names ("5", "91") first, so the node arrives as
+  // 5, 91, "", "9 ", hex: "" is a prefix of every key (it comes first), and "9 " shares its first byte
+  // with "91" (the second byte decides). The SID hashes them as "", 5, "9 ", 91, hex.
+  await request(
+    "si-register/params-arrive-out-of-byte-order",
+    "si.register",
+    {
+      node: {
+        op: "literal",
+        params: JSON.parse('{"5": "a", "91": "c", "": "b", "9 ": "d", "hex": ""}'),
+        inputs: [],
+      },
+    },
     ["IDX-SI-002"],
     ["structural-index"],
   );
