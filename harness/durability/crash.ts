@@ -31,14 +31,24 @@ import { AdapterStartError, ProcessAdapter } from "../../adapters/process.ts";
 import type { Finding, Launch } from "../checks/types.ts";
 import { describeSchedule, keyOf, type Op, operationsOf, type Schedule, stream } from "./schedule.ts";
 
+/** What one power cut discarded. */
+export interface CutSummary {
+  /** Files whose content went back to their durable content. */
+  files: number;
+  bytes: number;
+  /** Directory entries that were not durable (removed), and durable ones made again. */
+  removed: number;
+  restored: number;
+}
+
 /** A power-cut simulation: what the durability checks need of it (adapters/powercut). */
 export interface PowerCut {
   /** Records the directory's present state as durable. */
   prepare(dir: string, shadow: string): Promise<void>;
   /** Environment that starts the implementation under the interposer. */
   env(dir: string, shadow: string): Record<string, string>;
-  /** After the kill: rolls the directory back to its last durable state; a line saying what it discarded. */
-  cut(dir: string, shadow: string): Promise<string>;
+  /** After the kill: rolls the directory back to its last durable state, and says what that discarded. */
+  cut(dir: string, shadow: string): Promise<CutSummary>;
 }
 
 export class CrashFault extends Error {
@@ -114,8 +124,8 @@ export interface Tally {
   unobservable: number;
   /** Acknowledged operations read back after a crash (each counted once per schedule). */
   verified: number;
-  /** What the power cuts discarded, summed over the cuts. */
-  cutNotes: string[];
+  /** Power cuts made, and what they discarded, summed. */
+  cuts: CutSummary & { count: number };
 }
 
 export function newTally(): Tally {
@@ -131,7 +141,7 @@ export function newTally(): Tally {
     absent: 0,
     unobservable: 0,
     verified: 0,
-    cutNotes: [],
+    cuts: { count: 0, files: 0, bytes: 0, removed: 0, restored: 0 },
   };
 }
 
@@ -152,6 +162,14 @@ function scratchRoot(): string {
     } catch {}
   }
   return tmpdir();
+}
+
+function addCut(t: Tally, c: CutSummary): void {
+  t.cuts.count++;
+  t.cuts.files += c.files;
+  t.cuts.bytes += c.bytes;
+  t.cuts.removed += c.removed;
+  t.cuts.restored += c.restored;
 }
 
 const sleep = (ms: number) =>
@@ -531,7 +549,7 @@ export async function runSchedule(
         tally.afterAck++;
       }
       tally.crashes++;
-      if (power) tally.cutNotes.push(await power.cut(dir, shadow));
+      if (power) addCut(tally, await power.cut(dir, shadow));
       const crash = `crash ${li + 1} (${how}${power ? ", then a power cut" : ""})`;
       if (life.openKill !== undefined) {
         impl = await start();
@@ -541,7 +559,7 @@ export async function runSchedule(
         await pending;
         tally.duringOpen++;
         tally.crashes++;
-        if (power) tally.cutNotes.push(await power.cut(dir, shadow));
+        if (power) addCut(tally, await power.cut(dir, shadow));
       }
       impl = await start();
       const reopened = await open(impl);

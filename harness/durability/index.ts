@@ -9,7 +9,7 @@ import type { Check, CheckContext, CheckOutcome } from "../checks/types.ts";
 import { CrashFault, newTally, type PowerCut, runSchedule, type Tally } from "./crash.ts";
 import { scheduleOf, schedulesFor } from "./schedule.ts";
 
-export { CrashFault, type PowerCut, runSchedule, type Tally } from "./crash.ts";
+export { CrashFault, type CutSummary, type PowerCut, runSchedule, type Tally } from "./crash.ts";
 export { describeSchedule, operationsOf, type Schedule, scheduleOf, schedulesFor } from "./schedule.ts";
 
 export const CRASH_RULES = ["STO-REC-002", "STO-REC-003"];
@@ -111,18 +111,17 @@ async function runCrashCheck(mode: CrashMode, ctx: CheckContext): Promise<CheckO
       };
   }
   const ms = performance.now() - started;
-  const cuts = tally.cutNotes.length > 0 ? summarizeCuts(tally.cutNotes) : undefined;
+  const c = tally.cuts;
+  const cuts =
+    c.count > 0
+      ? `${c.count} power cuts discarded ${c.bytes} unsynced bytes, rolled ${c.files} files back, removed ${c.removed} directory entries and restored ${c.restored}`
+      : undefined;
   const notes = [note(tally, ms, mode.name, cuts)];
   if (skipped + shortened > 0)
     notes.push(
       `time budget of ${(budget / 1000).toFixed(0)} s reached: ${skipped} of ${schedules.length} schedules not run, ${shortened} ended early (a slow start-up; --runs raises the budget with the crashes)`,
     );
   return { findings: [], notes, observed: CRASH_RULES };
-}
-
-/** What the power cuts discarded, summed ("N power cuts discarded ..."). */
-function summarizeCuts(lines: string[]): string {
-  return `${lines.length} power cuts: ${lines.at(-1)} (the last)`;
 }
 
 export function crashChecks(modes: readonly CrashMode[]): Check[] {
