@@ -37,6 +37,9 @@ describe("the npm package", () => {
     expect(paths).toContain("spec/protocol.md");
     expect(paths).toContain("vectors/index.json");
     expect(paths).toContain("adapters/examples/python/adapter.py");
+    // The power-cut interposer is built from its C source on first use (DEC-040).
+    expect(paths).toContain("adapters/powercut/powercut.c");
+    expect(paths).toContain("dist/adapters/powercut/powercut.js");
     expect(paths).toContain("CHANGELOG.md");
     expect(paths.filter((p) => p.startsWith("test/"))).toEqual([]);
     expect(paths.filter((p) => p.endsWith(".ts") && !p.endsWith(".d.ts"))).toEqual([]);
