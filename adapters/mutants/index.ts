@@ -2,7 +2,7 @@
 // a second zoo written blind (adapters/mutants/blind/), from the drafts and the spec files alone.
 import { BLIND_MUTANTS } from "./blind/index.ts";
 import { contentIndexMutants } from "./content-index.ts";
-import { killMutants } from "./durability.ts";
+import { killMutants, powerCutMutants } from "./durability.ts";
 import type { Mutant } from "./mutant.ts";
 import { segmentCodecMutants } from "./segment-codec.ts";
 import { edgeMutants, segmentQueryMutants } from "./segment-query.ts";
@@ -16,6 +16,7 @@ export const OWN_MUTANTS: readonly Mutant[] = [
   ...contentIndexMutants,
   ...storeMutants,
   ...killMutants,
+  ...powerCutMutants,
   ...segmentCodecMutants,
   ...segmentQueryMutants,
   ...edgeMutants,

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../../catalog/paths.ts";
 import type { Check, CheckContext, CheckOutcome } from "../checks/types.ts";
 import { CrashFault, newTally, type PowerCut, runSchedule, type Tally } from "./crash.ts";
+import { powerCutSimulation } from "./power.ts";
 import { scheduleOf, schedulesFor } from "./schedule.ts";
 
 export { CrashFault, type CutSummary, type PowerCut, runSchedule, type Tally } from "./crash.ts";
@@ -33,8 +34,8 @@ export interface CrashMode {
   /** crash/<name> */
   name: string;
   title: string;
-  /** The power-cut simulation, or why it cannot run here; absent for a plain kill. */
-  power?: () => Promise<PowerCut | { unavailable: string }>;
+  /** The power-cut simulation (given the run's seed), or why it cannot run here; absent for a plain kill. */
+  power?: (seed: number) => PowerCut | { unavailable: string };
 }
 
 function note(t: Tally, ms: number, mode: string, cut: string | undefined): string {
@@ -60,7 +61,7 @@ async function runCrashCheck(mode: CrashMode, ctx: CheckContext): Promise<CheckO
     };
   let power: PowerCut | undefined;
   if (mode.power) {
-    const p = await mode.power();
+    const p = mode.power(ctx.seed);
     if ("unavailable" in p)
       return {
         findings: [],
@@ -139,4 +140,11 @@ export const KILL_MODE: CrashMode = {
   name: "kill",
   title:
     "durability: SIGKILL of the process group after an acknowledgment, with a request in flight, and during store.open; every acknowledged operation survives, nothing half-applied or torn",
+};
+
+export const POWER_CUT_MODE: CrashMode = {
+  name: "power-cut",
+  title:
+    "durability: SIGKILL of the process group, then every file and directory entry back to what was fsync'd (a simulated power cut, adapters/powercut); every acknowledged operation survives, nothing half-applied or torn",
+  power: powerCutSimulation,
 };
