@@ -1,4 +1,4 @@
-// Mutants of the durability capability (DEC-039; STO-REC-002, STO-REC-003): the reference's disk store
+// Mutants of the durability capability (DEC-041; STO-REC-002, STO-REC-003): the reference's disk store
 // with one crash-safety defect, live only on a directory given by store.open, so every other check sees
 // the reference. They are caught only by the crash checks, which run each as a process
 // (`asl-conform serve --mutant ID`) and kill it.

@@ -1,7 +1,7 @@
 // The reference engine's semantic capabilities behind the adapter contract: content index, store,
 // structural index and materialization cache (spec/protocol.md section 6). One disk store per reset,
 // in a fresh temporary directory, so that store.reopen is a real close and reopen of durable files; or,
-// after store.open (DEC-039), the store kept in the directory the harness gave, synced on every write.
+// after store.open (DEC-041), the store kept in the directory the harness gave, synced on every write.
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
@@ -29,7 +29,7 @@ type SemanticOp = Extract<
 export class SemanticEngine {
   private dir: string | undefined;
   private store: Store | undefined;
-  /** True when the directory was given by store.open (DEC-039): the harness owns it, and every answer is durable. */
+  /** True when the directory was given by store.open (DEC-041): the harness owns it, and every answer is durable. */
   private given = false;
 
   /** Lazy: the store is made by the first operation that needs one, so stateless checks cost no disk work. */
@@ -38,7 +38,7 @@ export class SemanticEngine {
   }
 
   private options(): DiskStoreOptions {
-    // DEC-039: on a directory the harness gave, an answer promises durability, so every write is synced
+    // DEC-041: on a directory the harness gave, an answer promises durability, so every write is synced
     // before it returns; the scratch store of the other checks syncs in batches (DEC-034: nothing there
     // can observe the difference).
     return { sync: this.given ? "always" : "batch" };
@@ -50,7 +50,7 @@ export class SemanticEngine {
     this.store = openDiskStore(this.dir, this.options());
   }
 
-  /** store.open (DEC-039): the store kept in `dir` becomes this engine's, recovered as after a crash. */
+  /** store.open (DEC-041): the store kept in `dir` becomes this engine's, recovered as after a crash. */
   openAt(dir: string, options: DiskStoreOptions = {}): Store {
     if (typeof dir !== "string" || !isAbsolute(dir))
       throw new AslError("CI_INVALID_ARGUMENT", "dir must be an absolute path", { field: "dir" });

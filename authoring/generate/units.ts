@@ -666,7 +666,7 @@ export async function unitFiles(): Promise<GeneratedPart> {
       [bad(CI_BAD, "key-uppercase", [["key"], K.toUpperCase()]), ...AT_SHAPE(["at"]), ...AT_VALUE(["at"])],
     ],
     ["store.reopen", "store.reopen", ["store"], "STO-REC-001", {}, []],
-    // DEC-039: a directory that is not an absolute path is a value the store refuses, before any effect.
+    // DEC-041: a directory that is not an absolute path is a value the store refuses, before any effect.
     [
       "store.open",
       "store.open",

@@ -1,4 +1,4 @@
-// The crash checks of the durability capability (DEC-039, spec/protocol.md section 8; STO-REC-002 and
+// The crash checks of the durability capability (DEC-041, spec/protocol.md section 8; STO-REC-002 and
 // STO-REC-003). The harness starts the implementation as a process of its own (adapters/process.ts, in its
 // containment: adapters/contain.ts), gives it an empty directory (store.open), drives a seeded workload of
 // PUTs, tombstones and snapshots (harness/durability/schedule.ts), SIGKILLs its whole process group after

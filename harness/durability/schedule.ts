@@ -1,4 +1,4 @@
-// Crash schedules of the durability checks (DEC-039, spec/protocol.md section 8): a pure function of the
+// Crash schedules of the durability checks (DEC-041, spec/protocol.md section 8): a pure function of the
 // run's seed and a schedule number, so that a failure names the one schedule that replays it
 // (`--seed S --crash-schedule N`). A schedule is one data directory and a sequence of lives of the
 // implementation on it; each life makes some acknowledged operations and ends in a crash (after the last

@@ -191,7 +191,7 @@ class Adapter:
         return state_json(*state)
 
     def op_store_open(self, args):
-        # DEC-039: the store kept in a directory the harness gives, durable before each answer.
+        # DEC-041: the store kept in a directory the harness gives, durable before each answer.
         d = args["dir"]
         if not d.startswith("/"):
             raise AslError(CI_ARG, "dir must be an absolute path", field="dir")

@@ -228,7 +228,7 @@ class StoreTest(unittest.TestCase):
 
 
 class DurableStoreTest(unittest.TestCase):
-    """store.open's directory (DEC-039): what was answered survives, a torn tail is dropped."""
+    """store.open's directory (DEC-041): what was answered survives, a torn tail is dropped."""
 
     def test_torn_tail_dropped_and_acknowledged_kept(self):
         import tempfile

@@ -1,5 +1,5 @@
 """The store: PUT / GET over the content index (DEC-015, DEC-021, DEC-023, DEC-030) and reopen
-(STO-REC-*), and the durable store of store.open (DEC-039).
+(STO-REC-*), and the durable store of store.open (DEC-041).
 
 Durable storage is a directory with two files:
   blocks.bin   every artifact's bytes, appended; an ArtifactLocation is (block_id 0, offset, length)
@@ -59,7 +59,7 @@ class Store:
 
     @classmethod
     def open_dir(cls, directory):
-        """The durable store kept in `directory` (store.open, DEC-039): created when the directory
+        """The durable store kept in `directory` (store.open, DEC-041): created when the directory
         holds none, else recovered as after a crash (reopen drops a torn tail)."""
         self = cls.__new__(cls)
         self._own_dir = False
