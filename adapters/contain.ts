@@ -95,7 +95,8 @@ export class Jail {
   private readonly token = randomBytes(12).toString("hex");
   private killed = false;
 
-  constructor(command: string, cwd: string | undefined) {
+  /** `env`: variables added to the harness's own environment (a power-cut interposer's LD_PRELOAD, say). */
+  constructor(command: string, cwd: string | undefined, env: Record<string, string> = {}) {
     const l = containment();
     this.kind = l.kind;
     const argv = l.argv(command);
@@ -103,7 +104,7 @@ export class Jail {
       cwd,
       stdio: ["pipe", "pipe", "pipe"],
       detached: true, // its own process group, so a terminal's ^C reaches the harness alone
-      env: { ...process.env, [JAIL_VAR]: this.token },
+      env: { ...process.env, ...env, [JAIL_VAR]: this.token },
     });
     jails.add(this);
     installSignalHandlers();

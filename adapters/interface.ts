@@ -131,6 +131,7 @@ export interface Ops {
   };
   "store.get": { args: { key: Hex32; at?: At }; result: { bytes: Bytes } };
   "store.reopen": { args: Record<string, never>; result: State };
+  "store.open": { args: { dir: string }; result: State };
   "si.register": { args: { node: DagNode }; result: { sid: Hex32 } };
   "si.get": { args: { sid: Hex32 }; result: Found<{ node: DagNode }> };
   "si.entries": { args: Record<string, never>; result: { entries: { sid: Hex32; node: DagNode }[] } };

@@ -26,6 +26,8 @@ export interface ProcessAdapterOptions {
   /** Shell command that starts the implementation. */
   command: string;
   cwd?: string;
+  /** Environment variables for the implementation, on top of the harness's own. */
+  env?: Record<string, string>;
   /** Per-request time limit. */
   timeoutMs?: number;
   /** Time limit for starting and answering hello (a runtime may take seconds to start on a loaded machine). */
@@ -93,7 +95,12 @@ export class ProcessAdapter implements Adapter {
   private failedStarts = 0;
   private givenUp: string | undefined;
   private helloResult: HelloResult | undefined;
-  private readonly opts: Required<Omit<ProcessAdapterOptions, "cwd">> & { cwd?: string };
+  private written: Promise<void> = Promise.resolve();
+  private markWritten: (() => void) | undefined;
+  private readonly opts: Required<Omit<ProcessAdapterOptions, "cwd" | "env">> & {
+    cwd?: string;
+    env?: Record<string, string>;
+  };
 
   private constructor(opts: ProcessAdapterOptions) {
     this.opts = {
@@ -144,7 +151,7 @@ export class ProcessAdapter implements Adapter {
   }
 
   private spawnChild(): void {
-    const jail = new Jail(this.opts.command, this.opts.cwd);
+    const jail = new Jail(this.opts.command, this.opts.cwd, this.opts.env);
     const child = jail.child;
     this.jail = jail;
     this.child = child;
@@ -298,14 +305,20 @@ export class ProcessAdapter implements Adapter {
 
   private send(op: string, wireArgs: unknown, timeoutMs = this.opts.timeoutMs): Promise<Outcome<unknown>> {
     const child = this.child;
-    if (!child?.stdin) return Promise.resolve(fault("PROTO_CRASH", "the implementation is not running"));
+    if (!child?.stdin) {
+      this.markWritten?.();
+      return Promise.resolve(fault("PROTO_CRASH", "the implementation is not running"));
+    }
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.abandon(fault("PROTO_TIMEOUT", `no answer to ${op} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending = { id, op, resolve, timer };
-      child.stdin?.write(`${JSON.stringify({ id, op, args: wireArgs })}\n`);
+      const done = this.markWritten;
+      this.markWritten = undefined;
+      if (!child.stdin?.write(`${JSON.stringify({ id, op, args: wireArgs })}\n`, () => done?.()))
+        child.stdin?.once("close", () => done?.());
     });
   }
 
@@ -380,16 +393,25 @@ export class ProcessAdapter implements Adapter {
   }
 
   private async raw(op: string, args: unknown, opts: CallOptions = {}): Promise<Outcome<unknown>> {
+    // requestWritten() follows this request from now on, even before it is sent (after ensureUp).
+    this.markWritten?.();
+    this.written = new Promise((resolve) => {
+      this.markWritten = resolve;
+    });
+    const settle = <T>(o: T): T => {
+      this.markWritten?.();
+      return o;
+    };
     const up = await this.ensureUp();
-    if ("error" in up) return up;
+    if ("error" in up) return settle(up);
     const wire = toWire(args ?? {});
     if (this.opts.validate && !opts.unchecked) {
       const v = protocolViolation("args", op, wire);
       if (v)
-        return {
+        return settle({
           error: { code: "PROTO_BAD_REQUEST", message: `the harness built a bad request: ${v}` },
           fault: true,
-        };
+        });
     }
     return this.send(op, wire);
   }
@@ -438,6 +460,34 @@ export class ProcessAdapter implements Adapter {
 
   reset(): Promise<Outcome<Record<string, never>>> {
     return this.call("reset" as OpName, {} as never) as Promise<Outcome<Record<string, never>>>;
+  }
+
+  /** Resolves once the last request asked for has been handed whole to the pipe (a long line takes turns). */
+  requestWritten(): Promise<void> {
+    return this.written;
+  }
+
+  /**
+   * A crash on purpose (the durability checks): SIGKILL to the implementation's whole process group, now,
+   * with no shutdown. A request in flight is answered with a PROTO_CRASH fault (its answer, if it was on its
+   * way, is not read: what the harness had not received was not acknowledged). Resolves when the process
+   * has exited and nothing it started is left, so its files can be examined or rolled back.
+   */
+  async crash(): Promise<void> {
+    const child = this.child;
+    const jail = this.jail;
+    this.abandon(fault("PROTO_CRASH", "killed by the harness (a crash on purpose)"));
+    if (!child || !jail) return;
+    if (child.exitCode === null && child.signalCode === null)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 5000);
+        child.once("exit", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    for (let i = 0; i < 100 && jail.survivors().length > 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
   private stop(): void {

@@ -144,7 +144,7 @@ const key = (file: string, mutator: string, original: string, replacement: strin
 
 /** The check id of a test named "<describe> <check id>" in test/adequacy/suite.adequacy.ts. */
 function checkIdOf(name: string): string {
-  const m = /(?:^|\s)((?:vec|trace|prop)\/\S+)$/.exec(name);
+  const m = /(?:^|\s)((?:vec|trace|prop|crash)\/\S+)$/.exec(name);
   return m ? m[1]! : name;
 }
 

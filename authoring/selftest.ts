@@ -4,6 +4,7 @@
 // failing check names a rule the mutant declares; a mutant that conforms, or fails only elsewhere, shows a
 // hole in the suite or a dishonest declaration. A correct implementation must conform: any failure there
 // is a false rejection, shown with the checks that failed.
+
 import { accessSync, constants, statSync } from "node:fs";
 import { InProcessAdapter } from "../adapters/in-process.ts";
 import type { Adapter } from "../adapters/interface.ts";
@@ -11,7 +12,8 @@ import { MUTANTS, type Mutant } from "../adapters/mutants/index.ts";
 import { ProcessAdapter } from "../adapters/process.ts";
 import { createReferenceImplementation } from "../adapters/reference/index.ts";
 import { type Catalog, loadCatalog, REPO_ROOT } from "../catalog/load.ts";
-import type { Check } from "../harness/checks/types.ts";
+import type { Check, Launch } from "../harness/checks/types.ts";
+import { serveCommand } from "../harness/durability/index.ts";
 import { firstMessage } from "../harness/report/text.ts";
 import { runAndJudge } from "../harness/run.ts";
 import { loadSuite } from "../harness/suite.ts";
@@ -97,6 +99,7 @@ async function runOne(
   catalog: Catalog,
   opts: SelftestOptions,
   replay: string,
+  launch?: Launch,
 ): Promise<{ records: CheckRecord[]; conforms: boolean }> {
   const reference = new InProcessAdapter(createReferenceImplementation());
   try {
@@ -107,6 +110,7 @@ async function runOne(
       rules: catalog.rules,
       seed: opts.seed,
       runs: opts.runs,
+      ...(launch ? { launch } : {}),
       replayCommand: (id, extra) => `${replay} --check ${id}${extra ? ` ${extra}` : ""}`,
     });
     return { records: j.checks, conforms: j.conforms };
@@ -151,6 +155,7 @@ export async function mutantRow(
     catalog,
     opts,
     `npx asl-conform selftest --mutant ${m.id}`,
+    { command: serveCommand(["--mutant", m.id]) },
   );
   const declared = new Set(m.rules);
   const bad = records.filter(failing);
@@ -184,13 +189,14 @@ async function correctRow(
   catalog: Catalog,
   opts: SelftestOptions,
   replay: string,
+  launch?: Launch,
 ): Promise<SelftestRow> {
   const started = performance.now();
   let records: CheckRecord[] = [];
   let conforms = false;
   let detail: string[] | undefined;
   try {
-    ({ records, conforms } = await runOne(await open(), checks, catalog, opts, replay));
+    ({ records, conforms } = await runOne(await open(), checks, catalog, opts, replay, launch));
   } catch (e) {
     detail = [`could not run: ${(e as Error).message}`];
   }
@@ -240,6 +246,7 @@ async function selftestIn(opts: SelftestOptions): Promise<SelftestResult> {
         catalog,
         opts,
         "npx asl-conform run",
+        { command: serveCommand() },
       ),
     );
   }
@@ -261,6 +268,7 @@ async function selftestIn(opts: SelftestOptions): Promise<SelftestResult> {
         catalog,
         opts,
         `npx asl-conform run --adapter-cmd "${PYTHON_EXAMPLE_COMMAND}"`,
+        { command: PYTHON_EXAMPLE_COMMAND, cwd: REPO_ROOT, harnessVersion: "selftest" },
       ),
     );
   }

@@ -9,6 +9,7 @@ import type { Adapter } from "../adapters/interface.ts";
 import { ProcessAdapter } from "../adapters/process.ts";
 import { createReferenceImplementation } from "../adapters/reference/index.ts";
 import { loadCatalog } from "../catalog/load.ts";
+import type { Launch } from "../harness/checks/types.ts";
 import { runAndJudge } from "../harness/run.ts";
 import { loadSuite } from "../harness/suite.ts";
 import { type Benchmark, type BenchResult, timeOnce } from "./framework.ts";
@@ -26,7 +27,7 @@ function startProcess(command: string): Promise<ProcessAdapter> {
 }
 
 /** One whole default run, as cli/run.ts runCommand wires it, minus the console and the reports. */
-async function wholeRun(open: () => Promise<Adapter>): Promise<BenchResult> {
+async function wholeRun(open: () => Promise<Adapter>, launch: Launch): Promise<BenchResult> {
   let catalog: ReturnType<typeof loadCatalog> | undefined;
   let suite: Awaited<ReturnType<typeof loadSuite>> | undefined;
   const loadMs = await timeOnce(async () => {
@@ -49,6 +50,7 @@ async function wholeRun(open: () => Promise<Adapter>): Promise<BenchResult> {
         rules: catalog!.rules,
         seed: SEED,
         runs: RUNS,
+        launch,
         replayCommand: (id, extra) => `npx asl-conform run --check ${id}${extra ? ` ${extra}` : ""}`,
       });
     });
@@ -83,12 +85,17 @@ const suites: Benchmark[] = [
   {
     name: "suite/reference",
     params: { adapter: "in-process", seed: SEED, runs: RUNS },
-    run: () => wholeRun(async () => new InProcessAdapter(createReferenceImplementation())),
+    // The crash checks serve the reference as a process to kill it, as `asl-conform run` does.
+    run: () =>
+      wholeRun(async () => new InProcessAdapter(createReferenceImplementation()), {
+        command: SERVE,
+        cwd: ROOT,
+      }),
   },
   {
     name: "suite/process-python",
     params: { adapter: "python", seed: SEED, runs: RUNS },
-    run: () => wholeRun(() => startProcess(PYTHON)),
+    run: () => wholeRun(() => startProcess(PYTHON), { command: PYTHON, cwd: ROOT, harnessVersion: "bench" }),
   },
 ];
 

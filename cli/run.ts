@@ -2,6 +2,7 @@
 // engine; with --adapter (a TypeScript/JavaScript module) or --adapter-cmd (any language, over the
 // process protocol) it runs it against another implementation and says, rule by rule, what conforms.
 // Exit: 0 conforms (modulo --expect), 1 a rule failed, 2 the run could not be done or was inconclusive.
+import { resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { InProcessAdapter, loadModuleImplementation } from "../adapters/in-process.ts";
 import type { Adapter, Capability } from "../adapters/interface.ts";
@@ -14,7 +15,9 @@ import { readContract } from "../catalog/contract.ts";
 import { resolveCheckIds } from "../catalog/ledger.ts";
 import { CAPABILITIES, loadCatalog } from "../catalog/load.ts";
 import { TOOL_VERSION } from "../catalog/paths.ts";
+import type { Launch } from "../harness/checks/types.ts";
 import { CoverageCounter } from "../harness/coverage.ts";
+import { serveCommand } from "../harness/durability/index.ts";
 import { loadExpectations, unusedExpectations } from "../harness/expectations.ts";
 import { type OpenedRelease, openRelease, ReleaseError } from "../harness/release.ts";
 import { consoleLines } from "../harness/report/console.ts";
@@ -47,6 +50,7 @@ export interface RunFlags {
   reportDir?: string;
   saveRegressions?: string;
   fcPath?: string;
+  crashSchedule?: number;
   strict?: boolean;
   coverage?: boolean;
   quiet?: boolean;
@@ -121,7 +125,7 @@ export function addRunOptions(cmd: Command): Command {
     )
     .option(
       "--seed <n>",
-      "seed of the properties (a failure prints the one that replays it)",
+      "seed of the properties and the crash schedules (a failure prints the one that replays it)",
       intArg("--seed", -2147483648, 2147483647),
       20261122,
     )
@@ -160,6 +164,11 @@ export function registerRun(program: Command): void {
     .option("--report-dir <dir>", "write report.json, junit.xml and summary.md there")
     .option("--save-regressions <dir>", "write shrunk counterexamples there as vector cases")
     .option("--fc-path <path>", "fast-check replay path (printed with a property failure, with its --seed)")
+    .option(
+      "--crash-schedule <n>",
+      "run only this schedule of the crash checks (printed with a crash check's failure, with its --seed)",
+      intArg("--crash-schedule", 0, 1_000_000),
+    )
     .option("--strict", "treat SHOULD and SHOULD NOT rules as MUST (their findings fail the run)")
     .option("--coverage", "print which transitions of the content-index and store models the run reached")
     .option("--quiet", "print only failures and the summary line")
@@ -197,6 +206,24 @@ export async function openAdapter(
     if (e instanceof AdapterStartError) throw new CliError(e.message, EXIT_CANNOT_RUN);
     throw e;
   }
+}
+
+/** How the crash checks start the implementation as a process: the given command, or `serve` for a module. */
+function launchOf(flags: RunFlags): Launch {
+  const command = flags.adapterCmd
+    ? flags.adapterCmd
+    : flags.mutant
+      ? serveCommand(["--mutant", flags.mutant])
+      : flags.adapter
+        ? serveCommand(["--adapter", resolve(flags.adapter)])
+        : serveCommand();
+  return {
+    command,
+    ...(flags.timeoutMs ? { timeoutMs: flags.timeoutMs } : {}),
+    ...(flags.maxMessageBytes ? { maxMessageBytes: flags.maxMessageBytes } : {}),
+    validate: flags.validateProtocol ?? false,
+    harnessVersion: TOOL_VERSION,
+  };
 }
 
 function replayBase(flags: RunFlags): string {
@@ -297,6 +324,8 @@ async function runWith(flags: RunFlags, release: OpenedRelease | undefined): Pro
       seed: flags.seed,
       runs,
       ...(flags.fcPath ? { fcPath: flags.fcPath } : {}),
+      ...(flags.crashSchedule !== undefined ? { crashSchedule: flags.crashSchedule } : {}),
+      launch: launchOf(flags),
       ...(flags.saveRegressions ? { saveRegressionsDir: flags.saveRegressions } : {}),
       ...(coverage ? { coverage } : {}),
       replayCommand: (id, extra) => `${replayBase(flags)} --check ${id}${extra ? ` ${extra}` : ""}`,

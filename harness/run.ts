@@ -24,6 +24,8 @@ export interface RunOptions {
   fcPath?: string;
   saveRegressionsDir?: string;
   coverage?: CoverageCounter;
+  launch?: CheckContext["launch"];
+  crashSchedule?: number;
   replayCommand: CheckContext["replayCommand"];
   onCheckStart?: (check: Check, index: number, total: number) => void;
   onCheckEnd?: (record: CheckObservation, index: number, total: number) => void;
@@ -62,6 +64,8 @@ export async function runChecks(opts: RunOptions): Promise<CheckObservation[]> {
     replayCommand: opts.replayCommand,
     ...(opts.fcPath ? { fcPath: opts.fcPath } : {}),
     ...(opts.coverage ? { coverage: opts.coverage } : {}),
+    ...(opts.launch ? { launch: opts.launch } : {}),
+    ...(opts.crashSchedule !== undefined ? { crashSchedule: opts.crashSchedule } : {}),
     ...(opts.saveRegressionsDir ? { saveRegressionsDir: opts.saveRegressionsDir } : {}),
   };
   const records: CheckObservation[] = [];

@@ -8,6 +8,7 @@ import { sha256Parts, toHex } from "../reference/common/hash.ts";
 import { batchChecks } from "./checks/batch.ts";
 import type { Check } from "./checks/types.ts";
 import { vectorChecks } from "./checks/vectors.ts";
+import { crashChecks, KILL_MODE, POWER_CUT_MODE } from "./durability/index.ts";
 import { propertyChecks } from "./properties/index.ts";
 
 export interface Suite {
@@ -19,7 +20,12 @@ export interface Suite {
 export async function loadSuite(vectorsDir?: string): Promise<Suite> {
   const vectors = vectorChecks(vectorsDir);
   const batches = batchChecks(vectorsDir);
-  const checks = [...vectors.checks, ...batches, ...propertyChecks()];
+  const checks = [
+    ...vectors.checks,
+    ...batches,
+    ...propertyChecks(),
+    ...crashChecks([KILL_MODE, POWER_CUT_MODE]),
+  ];
   const seen = new Set<string>();
   for (const c of checks) {
     if (seen.has(c.id)) throw new Error(`two checks share the id ${c.id}`);

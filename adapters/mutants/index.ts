@@ -2,6 +2,7 @@
 // a second zoo written blind (adapters/mutants/blind/), from the drafts and the spec files alone.
 import { BLIND_MUTANTS } from "./blind/index.ts";
 import { contentIndexMutants } from "./content-index.ts";
+import { killMutants, powerCutMutants } from "./durability.ts";
 import type { Mutant } from "./mutant.ts";
 import { segmentCodecMutants } from "./segment-codec.ts";
 import { edgeMutants, segmentQueryMutants } from "./segment-query.ts";
@@ -14,6 +15,8 @@ export { scanControl } from "./segment-query.ts";
 export const OWN_MUTANTS: readonly Mutant[] = [
   ...contentIndexMutants,
   ...storeMutants,
+  ...killMutants,
+  ...powerCutMutants,
   ...segmentCodecMutants,
   ...segmentQueryMutants,
   ...edgeMutants,

@@ -48,8 +48,14 @@ export function defineMutant(
         engine,
         handlers as Handlers,
       );
+      // A mutant claims durability only when its defect lives there: the crash checks start processes and
+      // take seconds, and every other mutant's store is the reference's, which they would only confirm.
+      const capabilities = def.capabilities.includes("durability")
+        ? impl.capabilities
+        : impl.capabilities.filter((c) => c !== "durability");
       return {
         ...impl,
+        capabilities,
         reset: () => {
           engine.reset();
           for (const f of resets) f();

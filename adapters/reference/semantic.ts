@@ -1,11 +1,12 @@
 // The reference engine's semantic capabilities behind the adapter contract: content index, store,
 // structural index and materialization cache (spec/protocol.md section 6). One disk store per reset,
-// in a fresh temporary directory, so that store.reopen is a real close and reopen of durable files.
-import { mkdtempSync, rmSync } from "node:fs";
+// in a fresh temporary directory, so that store.reopen is a real close and reopen of durable files; or,
+// after store.open (DEC-041), the store kept in the directory the harness gave, synced on every write.
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { AslError } from "../../reference/common/errors.ts";
-import { openDiskStore, type Store } from "../../reference/store/index.ts";
+import { type DiskStoreOptions, openDiskStore, type Store } from "../../reference/store/index.ts";
 import { type DagNode, StructuralIndex } from "../../reference/structural-index/index.ts";
 import type { Handlers, DagNode as WireNode } from "../interface.ts";
 import {
@@ -28,24 +29,52 @@ type SemanticOp = Extract<
 export class SemanticEngine {
   private dir: string | undefined;
   private store: Store | undefined;
+  /** True when the directory was given by store.open (DEC-041): the harness owns it, and every answer is durable. */
+  private given = false;
 
   /** Lazy: the store is made by the first operation that needs one, so stateless checks cost no disk work. */
   reset(): void {
     this.close();
   }
 
+  private options(): DiskStoreOptions {
+    // DEC-041: on a directory the harness gave, an answer promises durability, so every write is synced
+    // before it returns; the scratch store of the other checks syncs in batches (DEC-034: nothing there
+    // can observe the difference).
+    return { sync: this.given ? "always" : "batch" };
+  }
+
   private open(): void {
     this.dir = mkdtempSync(join(tmpdir(), "asl-ref-"));
-    this.store = openDiskStore(this.dir, { sync: "batch" });
+    this.given = false;
+    this.store = openDiskStore(this.dir, this.options());
+  }
+
+  /** store.open (DEC-041): the store kept in `dir` becomes this engine's, recovered as after a crash. */
+  openAt(dir: string, options: DiskStoreOptions = {}): Store {
+    if (typeof dir !== "string" || !isAbsolute(dir))
+      throw new AslError("CI_INVALID_ARGUMENT", "dir must be an absolute path", { field: "dir" });
+    let isDir = false;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch {}
+    if (!isDir) throw new AslError("CI_INVALID_ARGUMENT", `${dir} is not a directory`, { field: "dir" });
+    this.close();
+    this.store = openDiskStore(dir, { sync: "always", ...options });
+    this.dir = dir;
+    this.given = true;
+    return this.store;
   }
 
   close(): void {
     try {
       this.store?.close();
     } catch {}
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    // A directory the harness gave is the harness's: it is left as it is.
+    if (this.dir && !this.given) rmSync(this.dir, { recursive: true, force: true });
     this.store = undefined;
     this.dir = undefined;
+    this.given = false;
   }
 
   private s(): Store {
@@ -102,9 +131,10 @@ export class SemanticEngine {
     "store.reopen": () => {
       if (!this.dir || !this.store) this.open();
       this.store!.close();
-      this.store = openDiskStore(this.dir!, { sync: "batch" });
+      this.store = openDiskStore(this.dir!, this.options());
       return state(this.store.current());
     },
+    "store.open": (a) => state(this.openAt(a.dir).current()),
     "si.register": (a) => ({ sid: this.s().structure.register(nodeShape(a.node)) }),
     "si.get": (a) => {
       const n = this.s().structure.get(sidArg(a.sid));

@@ -666,6 +666,18 @@ export async function unitFiles(): Promise<GeneratedPart> {
       [bad(CI_BAD, "key-uppercase", [["key"], K.toUpperCase()]), ...AT_SHAPE(["at"]), ...AT_VALUE(["at"])],
     ],
     ["store.reopen", "store.reopen", ["store"], "STO-REC-001", {}, []],
+    // DEC-041: a directory that is not an absolute path is a value the store refuses, before any effect.
+    [
+      "store.open",
+      "store.open",
+      ["durability"],
+      "STO-REC-003",
+      { dir: "/nonexistent/asl-conform/store-open" },
+      [
+        bad(["CI_INVALID_ARGUMENT", ["STO-REC-003"]], "dir-relative", [["dir"], "relative/dir"]),
+        bad(["CI_INVALID_ARGUMENT", ["STO-REC-003"]], "dir-empty", [["dir"], ""]),
+      ],
+    ],
     [
       "si.register",
       "si.register",
@@ -918,6 +930,7 @@ export async function unitFiles(): Promise<GeneratedPart> {
     "state-digest": "ci.digests",
     "snapshot-retire": "ci.unretire",
     store: "store.delete",
+    durability: "store.close",
     "structural-index": "si.remove",
     "materialization-cache": "mc.put",
     "segment-decode": "seg.verify",
@@ -937,6 +950,7 @@ export async function unitFiles(): Promise<GeneratedPart> {
     "state-digest": "STO-DIG-001",
     "snapshot-retire": "STO-RET-001",
     store: "IDX-PUT-001",
+    durability: "STO-REC-003",
     "structural-index": "IDX-SI-002",
     "materialization-cache": "IDX-MC-001",
     "segment-decode": "ATXI-DEC-002",

@@ -36,6 +36,7 @@ export const BATCH_RULE: Record<Capability, string> = {
   "state-digest": "STO-DIG-001",
   "snapshot-retire": "STO-RET-001",
   store: "IDX-PUT-001",
+  durability: "STO-REC-003",
   "structural-index": "IDX-SI-002",
   "materialization-cache": "IDX-MC-001",
   "segment-decode": "ATXI-DEC-002",

@@ -6,7 +6,7 @@
 import type { Adapter, Capability } from "../../adapters/interface.ts";
 import type { CoverageCounter } from "../coverage.ts";
 
-export type CheckKind = "vector" | "trace" | "property";
+export type CheckKind = "vector" | "trace" | "property" | "crash";
 
 /** One observation that differed from what the rules it checks require. */
 export interface Finding {
@@ -49,6 +49,17 @@ export interface CheckOutcome {
   counterexample?: string;
 }
 
+/** How to start the implementation under test as a process of its own (the crash checks kill it). */
+export interface Launch {
+  /** Shell command speaking the process protocol: --adapter-cmd, or `asl-conform serve` for a module. */
+  command: string;
+  cwd?: string;
+  timeoutMs?: number;
+  maxMessageBytes?: number;
+  validate?: boolean;
+  harnessVersion?: string;
+}
+
 export interface CheckContext {
   /** The implementation under test. */
   adapter: Adapter;
@@ -62,6 +73,10 @@ export interface CheckContext {
   fcPath?: string;
   /** The command line that replays one check (filled by the runner). */
   replayCommand: (checkId: string, extra?: string) => string;
+  /** How to start the implementation as a process (the crash checks need one to kill); absent: they fault. */
+  launch?: Launch;
+  /** Run only this schedule of the crash checks (printed with a crash check's failure). */
+  crashSchedule?: number;
   /** Where state-machine coverage is counted (`run --coverage`), when asked. */
   coverage?: CoverageCounter;
 }

@@ -154,7 +154,7 @@ export function buildReport(i: ReportInput): Report {
       expectations: i.expectations,
       vectors: {
         expected: i.vectorCount,
-        ran: i.observations.filter((c) => c.kind !== "property" && c.ran).length,
+        ran: i.observations.filter((c) => (c.kind === "vector" || c.kind === "trace") && c.ran).length,
       },
       duration_ms: i.duration_ms,
     },

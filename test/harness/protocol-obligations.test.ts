@@ -176,7 +176,7 @@ describe("protocol obligations are checks", () => {
           /^vec\/unit\/(request-(shape|value)\/|filter-probe\/(bloom|xor8)\/bad-payload\/)/.test(id) ||
           LARGE_SHARDS.test(id),
       );
-    expect(ids.filter((id) => id.startsWith("vec/batch/")).length).toBe(14);
+    expect(ids.filter((id) => id.startsWith("vec/batch/")).length).toBe(15);
     const r = run("node bin/asl-conform.js serve", ["--check", ids.join(",")]);
     expect(r.code, r.stdout.slice(-3000)).toBe(0);
     expect(r.failing).toEqual([]);

@@ -16,41 +16,55 @@ function counts(stdout: string) {
   return { passed: Number(m[1]), failed: Number(m[2]), skipped: Number(m[3]) };
 }
 
-describe("asl-conform run", () => {
-  it("runs the whole suite against the reference, conforms, and writes three reports that validate", () => {
-    const dir = tmp();
-    const r = cli(["run", "--report-dir", dir]);
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
-    const c = counts(r.stdout);
-    expect(c.failed).toBe(0);
-    expect(c.skipped).toBe(0);
-    expect(c.passed).toBeGreaterThan(250);
-    expect(r.stdout).toMatch(/vector cases run: (\d+) of \1/);
-    const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
-    const validate = schemaValidator().getSchema(schemaId("report.schema.json"))!;
-    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
-    expect(report.conforms).toBe(true);
-    expect(report.vectors.ran).toBe(report.vectors.expected);
-    expect(report.rules.filter((x: { verdict: string }) => x.verdict === "fail")).toEqual([]);
-    expect(readFileSync(join(dir, "junit.xml"), "utf8")).toMatch(/^<\?xml[\s\S]*<testsuites[\s\S]*<testcase/);
-    expect(readFileSync(join(dir, "summary.md"), "utf8")).toContain("**Conforms**");
-  });
+// A whole run now includes the crash checks (harness/durability), which start and kill the implementation
+// a few times: seconds on an idle machine, more on a loaded one.
+const SUITE_WITH_CRASHES_MS = 180_000;
 
-  it("runs the independent Python implementation through the process adapter, validating every message, and it conforms", () => {
-    const r = cli([
-      "run",
-      "--quiet",
-      "--validate-protocol",
-      "--adapter-cmd",
-      "python3 adapters/examples/python/adapter.py",
-    ]);
-    expect(r.code, r.stdout.slice(-2000)).toBe(0);
-    const c = counts(r.stdout);
-    expect(c.failed).toBe(0);
-    expect(c.skipped).toBe(0);
-    expect(c.passed).toBeGreaterThan(250);
-  });
+describe("asl-conform run", () => {
+  it(
+    "runs the whole suite against the reference, conforms, and writes three reports that validate",
+    () => {
+      const dir = tmp();
+      const r = cli(["run", "--report-dir", dir]);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      const c = counts(r.stdout);
+      expect(c.failed).toBe(0);
+      expect(c.skipped).toBe(0);
+      expect(c.passed).toBeGreaterThan(250);
+      expect(r.stdout).toMatch(/vector cases run: (\d+) of \1/);
+      const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
+      const validate = schemaValidator().getSchema(schemaId("report.schema.json"))!;
+      expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+      expect(report.conforms).toBe(true);
+      expect(report.vectors.ran).toBe(report.vectors.expected);
+      expect(report.rules.filter((x: { verdict: string }) => x.verdict === "fail")).toEqual([]);
+      expect(readFileSync(join(dir, "junit.xml"), "utf8")).toMatch(
+        /^<\?xml[\s\S]*<testsuites[\s\S]*<testcase/,
+      );
+      expect(readFileSync(join(dir, "summary.md"), "utf8")).toContain("**Conforms**");
+    },
+    SUITE_WITH_CRASHES_MS,
+  );
+
+  it(
+    "runs the independent Python implementation through the process adapter, validating every message, and it conforms",
+    () => {
+      const r = cli([
+        "run",
+        "--quiet",
+        "--validate-protocol",
+        "--adapter-cmd",
+        "python3 adapters/examples/python/adapter.py",
+      ]);
+      expect(r.code, r.stdout.slice(-2000)).toBe(0);
+      const c = counts(r.stdout);
+      expect(c.failed).toBe(0);
+      expect(c.skipped).toBe(0);
+      expect(c.passed).toBeGreaterThan(250);
+    },
+    SUITE_WITH_CRASHES_MS,
+  );
 
   it("runs a TypeScript module adapter and reports the capabilities it did not claim as skipped", () => {
     const r = cli(["run", "--adapter", "adapters/examples/typescript/edges-and-shards.ts", "--quiet"]);
@@ -95,54 +109,58 @@ describe("asl-conform run", () => {
     );
   });
 
-  it("splits the suite with --shard K/N, and report merge joins the parts into the whole, with the unsharded run's verdicts", () => {
-    const [a, b, m, w] = [tmp(), tmp(), tmp(), tmp()];
-    const whole = counts(cli(["run", "--quiet", "--report-dir", w]).stdout);
-    const r1 = cli(["run", "--quiet", "--shard", "1/2", "--report-dir", a]);
-    const r2 = cli(["run", "--quiet", "--shard", "2/2", "--report-dir", b]);
-    expect(counts(r1.stdout).passed).toBeGreaterThan(0);
-    expect(counts(r1.stdout).passed + counts(r2.stdout).passed).toBe(whole.passed);
-    const merged = cli([
-      "report",
-      "merge",
-      join(a, "report.json"),
-      join(b, "report.json"),
-      "--report-dir",
-      m,
-    ]);
-    expect(merged.code).toBe(0);
-    const report = JSON.parse(readFileSync(join(m, "report.json"), "utf8"));
-    expect(report.counts.passed).toBe(whole.passed);
-    expect(report.selection.shards).toEqual(["1/2", "2/2"]);
-    expect(report.vectors.ran).toBe(report.vectors.expected);
-    const unsharded = JSON.parse(readFileSync(join(w, "report.json"), "utf8"));
-    const verdicts = (r: { rules: { id: string; verdict: string }[] }) =>
-      r.rules.map((x) => `${x.id} ${x.verdict}`);
-    expect(verdicts(report)).toEqual(verdicts(unsharded));
-    expect([report.outcome, report.headline, report.not_verified]).toEqual([
-      unsharded.outcome,
-      unsharded.headline,
-      unsharded.not_verified,
-    ]);
-    // A shard alone is narrowed: rules its checks do not name are skipped, never "not verified".
-    const part = JSON.parse(readFileSync(join(a, "report.json"), "utf8"));
-    expect(
-      part.rules.some(
-        (x: { verdict: string; reason?: string }) =>
-          x.verdict === "skip" && x.reason === "not selected in this run",
-      ),
-    ).toBe(true);
-    const overlap = cli([
-      "report",
-      "merge",
-      join(a, "report.json"),
-      join(a, "report.json"),
-      "--report-dir",
-      m,
-    ]);
-    expect(overlap.code).toBe(2);
-    expect(overlap.stderr).toContain("shards overlap");
-  });
+  it(
+    "splits the suite with --shard K/N, and report merge joins the parts into the whole, with the unsharded run's verdicts",
+    () => {
+      const [a, b, m, w] = [tmp(), tmp(), tmp(), tmp()];
+      const whole = counts(cli(["run", "--quiet", "--report-dir", w]).stdout);
+      const r1 = cli(["run", "--quiet", "--shard", "1/2", "--report-dir", a]);
+      const r2 = cli(["run", "--quiet", "--shard", "2/2", "--report-dir", b]);
+      expect(counts(r1.stdout).passed).toBeGreaterThan(0);
+      expect(counts(r1.stdout).passed + counts(r2.stdout).passed).toBe(whole.passed);
+      const merged = cli([
+        "report",
+        "merge",
+        join(a, "report.json"),
+        join(b, "report.json"),
+        "--report-dir",
+        m,
+      ]);
+      expect(merged.code).toBe(0);
+      const report = JSON.parse(readFileSync(join(m, "report.json"), "utf8"));
+      expect(report.counts.passed).toBe(whole.passed);
+      expect(report.selection.shards).toEqual(["1/2", "2/2"]);
+      expect(report.vectors.ran).toBe(report.vectors.expected);
+      const unsharded = JSON.parse(readFileSync(join(w, "report.json"), "utf8"));
+      const verdicts = (r: { rules: { id: string; verdict: string }[] }) =>
+        r.rules.map((x) => `${x.id} ${x.verdict}`);
+      expect(verdicts(report)).toEqual(verdicts(unsharded));
+      expect([report.outcome, report.headline, report.not_verified]).toEqual([
+        unsharded.outcome,
+        unsharded.headline,
+        unsharded.not_verified,
+      ]);
+      // A shard alone is narrowed: rules its checks do not name are skipped, never "not verified".
+      const part = JSON.parse(readFileSync(join(a, "report.json"), "utf8"));
+      expect(
+        part.rules.some(
+          (x: { verdict: string; reason?: string }) =>
+            x.verdict === "skip" && x.reason === "not selected in this run",
+        ),
+      ).toBe(true);
+      const overlap = cli([
+        "report",
+        "merge",
+        join(a, "report.json"),
+        join(a, "report.json"),
+        "--report-dir",
+        m,
+      ]);
+      expect(overlap.code).toBe(2);
+      expect(overlap.stderr).toContain("shards overlap");
+    },
+    SUITE_WITH_CRASHES_MS,
+  );
 
   it("keeps a passing check's notes in report.json (a property's run count)", () => {
     const dir = tmp();

@@ -25,7 +25,7 @@ IMPLEMENTATION = {"name": "asl-python-example", "version": "0.2.0", "language": 
 CAPABILITIES = [
     "content-index", "state-digest", "snapshot-retire", "store", "segment-decode", "segment-query",
     "tgk-edges", "node-projections", "filter-bloom", "filter-xor", "segment-encode", "sharding",
-    "structural-index", "materialization-cache",
+    "structural-index", "materialization-cache", "durability",
 ]
 FORBIDDEN_IN_BATCH = {"hello", "reset", "batch", "shutdown"}
 CI_ARG = "CI_INVALID_ARGUMENT"
@@ -190,6 +190,21 @@ class Adapter:
         self.mc.reset()
         return state_json(*state)
 
+    def op_store_open(self, args):
+        # DEC-041: the store kept in a directory the harness gives, durable before each answer.
+        d = args["dir"]
+        if not d.startswith("/"):
+            raise AslError(CI_ARG, "dir must be an absolute path", field="dir")
+        if not os.path.isdir(d):
+            raise AslError(CI_ARG, "%s is not a directory" % d, field="dir")
+        store = Store.open_dir(d)
+        if self.store is not None:
+            self.store.destroy()
+        self.store = store
+        self.si.reset()
+        self.mc.reset()
+        return state_json(*self.store.ci.current())
+
     # -------------------------------------------------------------- structural index, cache
     def op_si_register(self, args):
         return {"sid": self.si.register(args["node"])}
@@ -301,7 +316,7 @@ OPS = {
     "ci.snapshot": Adapter.op_ci_snapshot, "ci.install": Adapter.op_ci_install,
     "ci.retire": Adapter.op_ci_retire, "ci.digest": Adapter.op_ci_digest,
     "store.put": Adapter.op_store_put, "store.get": Adapter.op_store_get,
-    "store.reopen": Adapter.op_store_reopen,
+    "store.reopen": Adapter.op_store_reopen, "store.open": Adapter.op_store_open,
     "si.register": Adapter.op_si_register, "si.get": Adapter.op_si_get,
     "si.entries": Adapter.op_si_entries, "si.rebuild": Adapter.op_si_rebuild,
     "mc.get": Adapter.op_mc_get, "mc.entries": Adapter.op_mc_entries, "mc.drop": Adapter.op_mc_drop,

@@ -227,6 +227,33 @@ class StoreTest(unittest.TestCase):
             st.destroy()
 
 
+class DurableStoreTest(unittest.TestCase):
+    """store.open's directory (DEC-041): what was answered survives, a torn tail is dropped."""
+
+    def test_torn_tail_dropped_and_acknowledged_kept(self):
+        import tempfile
+        d = tempfile.mkdtemp(prefix="asl-python-durable-")
+        s = Store.open_dir(d)
+        key, _, _, created, _ = s.put(b"kept", None)
+        self.assertTrue(created)
+        s.close()
+        with open(os.path.join(d, "journal.log"), "ab") as f:
+            f.write(b"0123456789abcdef {\"op\":\"pu")        # a line cut by a crash
+        with open(os.path.join(d, "blocks.bin"), "ab") as f:
+            f.write(b"bytes no line names")                     # a PUT whose line never landed
+        s = Store.open_dir(d)
+        self.assertEqual(s.get(key), b"kept")
+        self.assertEqual(s.ci.current()[1], 1)
+        key2, _, _, _, _ = s.put(b"after", None)                # new PUTs are taken, after the kept bytes
+        s.close()
+        s = Store.open_dir(d)
+        self.assertEqual(s.get(key2), b"after")
+        with open(os.path.join(d, "journal.log"), "rb") as f:
+            self.assertTrue(f.read().endswith(b"\n"))
+        s.destroy()                                             # the harness's directory stays
+        self.assertTrue(os.path.isdir(d))
+
+
 class StructuralTest(unittest.TestCase):
     def test_register(self):
         si = StructuralIndex()

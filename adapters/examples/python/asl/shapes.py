@@ -92,6 +92,7 @@ ARGS = {
     "store.put": OBJ({"bytes": B64, "type_tag": NULLABLE(U32), "structure": NULLABLE(NODE)}, ("bytes",)),
     "store.get": OBJ({"key": HEX, "at": AT}, ("key",)),
     "store.reopen": EMPTY,
+    "store.open": OBJ({"dir": STR}, ("dir",)),
     "si.register": OBJ({"node": NODE}, ("node",)),
     "si.get": OBJ({"sid": HEX}, ("sid",)),
     "si.entries": EMPTY,

@@ -1,14 +1,21 @@
 """The store: PUT / GET over the content index (DEC-015, DEC-021, DEC-023, DEC-030) and reopen
-(STO-REC-*).
+(STO-REC-*), and the durable store of store.open (DEC-041).
 
 Durable storage is a directory with two files:
   blocks.bin   every artifact's bytes, appended; an ArtifactLocation is (block_id 0, offset, length)
-  journal.log  one line per content-index mutation: "<16 hex of sha256(json)> <json>\\n"
+  journal.log  one line per content-index mutation: "<16 hex of sha256(json)> <json>\n"
 Reopen drops every in-memory structure and replays the journal into a fresh content index, so
 CURRENT, positions, snapshots (their ids are recomputed from the same states) and retirements come
-back exactly. A last line without its newline is a torn tail and is dropped (and cut off); a
-complete line whose checksum fails is STORE_CORRUPT_LOG. Each write is flushed before the
-operation returns (it survives the process stopping; no fsync, so not an OS crash).
+back exactly. A last line without its newline is a torn tail (a crash in the middle of an append):
+it is dropped and cut off (STO-REC-002); a complete line whose checksum fails is STORE_CORRUPT_LOG.
+
+The scratch store of `reset` (a temporary directory) flushes each write to the OS before the
+operation returns. The store of `store.open` (a directory the harness gives) is durable before it
+answers (STO-REC-003): a PUT writes its bytes to blocks.bin and fsyncs it, then writes its journal
+line and fsyncs the journal; every other mutation fsyncs its journal line; the files are created
+and their directory fsync'd before anything is written to them, and cutting a torn tail is
+fsync'd too. A crash between the two fsyncs of a PUT leaves bytes no line names at the end of
+blocks.bin: they are kept, and the next PUT appends after them.
 """
 import hashlib
 import json
@@ -31,15 +38,56 @@ def artifact_id_of(key_hex):
     return int(key_hex[:16], 16)
 
 
+def _fsync_dir(path):
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class Store:
     def __init__(self, directory=None):
         self._own_dir = directory is None
         self.dir = directory or tempfile.mkdtemp(prefix="asl-python-store-")
+        self.durable = False
         self.ci = ContentIndex()
         self.ids = {}               # artifact_id -> key (collision detection, DEC-015)
         self._blocks = None
         self._journal = None
         self._open_files(truncate=True)
+
+    @classmethod
+    def open_dir(cls, directory):
+        """The durable store kept in `directory` (store.open, DEC-041): created when the directory
+        holds none, else recovered as after a crash (reopen drops a torn tail)."""
+        self = cls.__new__(cls)
+        self._own_dir = False
+        self.dir = directory
+        self.durable = True
+        self.ci = ContentIndex()
+        self.ids = {}
+        self._blocks = self._journal = None
+        jpath = os.path.join(directory, "journal.log")
+        bpath = os.path.join(directory, "blocks.bin")
+        created = False
+        for path in (bpath, jpath):   # blocks.bin first: a journal.log means both exist
+            if not os.path.exists(path):
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                created = True
+        if created:
+            _fsync_dir(directory)
+        self.reopen()
+        return self
+
+    def _sync(self, f):
+        f.flush()
+        if self.durable:
+            os.fsync(f.fileno())
 
     # ------------------------------------------------------------ files
     def _open_files(self, truncate):
@@ -70,7 +118,7 @@ class Store:
         payload = json.dumps(rec, separators=(",", ":"), sort_keys=True).encode()
         line = hashlib.sha256(payload).hexdigest()[:16].encode() + b" " + payload + b"\n"
         self._journal.write(line)
-        self._journal.flush()
+        self._sync(self._journal)
 
     # ------------------------------------------------------------ journaled content-index ops
     def _apply(self, rec):
@@ -139,7 +187,7 @@ class Store:
         self._blocks.seek(0, os.SEEK_END)
         offset = self._blocks.tell()
         self._blocks.write(data)
-        self._blocks.flush()
+        self._sync(self._blocks)
         loc = (BLOCK_ID, offset, len(data))
         pos = self.ci_put(key, loc, tag, from_store=True)
         return key, aid, loc, True, pos
@@ -177,6 +225,8 @@ class Store:
             # a partly written last entry: drop it and cut it off the file
             with open(jpath, "r+b") as f:
                 f.truncate(len(raw) - len(torn))
+                if self.durable:
+                    os.fsync(f.fileno())
         self.ci = ContentIndex()
         self.ids = {}
         for i, line in enumerate(lines):
