@@ -14,9 +14,11 @@
 // one map read deep, however many installs happen.
 //
 // This module imports nothing of the structural index or the materialization cache (IDX-DEP-001, IDX-DEP-003).
-import { AslError, engineLimit, MAP_LIMIT } from "../common/errors.ts";
+import { AslError, engineLimit } from "../common/errors.ts";
 import { toHex } from "../common/hash.ts";
+import { byHexPrefix, ShardedMap } from "../common/sharded-map.ts";
 import { EMPTY_DIGEST, GENESIS_ID, snapshotId } from "./digest.ts";
+import { KeyTable } from "./key-table.ts";
 import { FlatState, Line } from "./line.ts";
 import {
   type ArtifactKey,
@@ -57,20 +59,25 @@ export interface LogEntry {
   readonly typeTag?: number;
 }
 
+/**
+ * The most distinct keys, snapshots, and entries on one line: keyIds and entry indices are int32. At 33
+ * bytes an entry and 43 a key that is about 160 GB of memory, past any machine this runs on today.
+ */
+export const ENGINE_LIMIT = 2 ** 31 - 1;
+
 export class ContentIndex {
-  private readonly keyIds = new Map<ArtifactKey, number>();
-  private readonly keys: ArtifactKey[] = [];
-  private readonly snapshots = new Map<SnapshotId, SnapshotRecord>();
+  private readonly keys = new KeyTable();
+  private readonly snapshots = new ShardedMap<SnapshotId, SnapshotRecord>(byHexPrefix);
   private line: Line;
   private baseId: SnapshotId = GENESIS_ID;
 
-  /** The most distinct keys, and snapshots, this index holds (MAP_LIMIT; smaller in tests of the limit). */
+  /** The most distinct keys, and snapshots, this index holds (ENGINE_LIMIT; smaller in tests of the limit). */
   private readonly limit: number;
 
   constructor(opts: { limit?: number } = {}) {
-    this.limit = opts.limit ?? MAP_LIMIT;
-    const genesis = new FlatState(0, EMPTY_DIGEST, new Map());
-    this.line = new Line(0, genesis, 0);
+    this.limit = Math.min(opts.limit ?? ENGINE_LIMIT, ENGINE_LIMIT);
+    const genesis = FlatState.empty();
+    this.line = new Line(0, genesis, this.keys);
     this.snapshots.set(GENESIS_ID, {
       id: GENESIS_ID,
       position: 0,
@@ -86,28 +93,26 @@ export class ContentIndex {
     const k = checkKey(key);
     const loc = checkLocation(location);
     const tag = checkTypeTag(typeTag);
-    return this.line.append(this.intern(k), k, loc, tag);
+    return this.line.append(this.intern(k), loc, tag);
   }
 
   /** Appends a TOMBSTONE for key and returns its position; harmless when the key is absent (IDX-CI-007). */
   tombstone(key: ArtifactKey): LogPosition {
     const k = checkKey(key);
-    return this.line.append(this.intern(k), k, undefined, undefined);
+    return this.line.append(this.intern(k), undefined, undefined);
   }
 
   /** The value of key at CURRENT or at a retained state, or undefined when absent (STO-CUR-001, STO-CUR-004). */
   lookup(key: ArtifactKey, at?: StateRequest): IndexValue | undefined {
     checkKey(key);
     if (at === undefined) {
-      const keyId = this.keyIds.get(key);
-      return keyId === undefined ? undefined : this.line.valueAt(keyId, this.line.tail);
+      const keyId = this.keys.find(key);
+      return keyId < 0 ? undefined : this.line.valueAt(keyId, this.line.tail);
     }
     const view = this.resolve(at);
-    const keyId = this.keyIds.get(key);
-    if (keyId === undefined) return undefined;
-    if (!("flat" in view)) return view.line.valueAt(keyId, view.position);
-    const v = view.flat.values.get(keyId);
-    return v === undefined ? undefined : { location: v.location, typeTag: v.typeTag };
+    const keyId = this.keys.find(key);
+    if (keyId < 0) return undefined;
+    return "flat" in view ? view.flat.valueOf(keyId) : view.line.valueAt(keyId, view.position);
   }
 
   /** CURRENT = (base snapshot, tail position) (STO-CUR-002). */
@@ -118,7 +123,7 @@ export class ContentIndex {
   /** Records CURRENT as a snapshot; CURRENT's base does not change (STO-SNAP-006). */
   snapshot(): IndexState {
     const position = this.line.tail;
-    const digest = this.line.digestAt(position).slice();
+    const digest = this.line.digestAt(position);
     const id = snapshotId(position, digest);
     const rec = this.snapshots.get(id);
     if (rec === undefined) {
@@ -147,7 +152,7 @@ export class ContentIndex {
     const rec = this.live(id);
     const flat = rec.view instanceof FlatState ? rec.view : rec.view!.materialize(rec.position);
     rec.view = flat;
-    this.line = new Line(this.line.serial + 1, flat, this.keys.length);
+    this.line = new Line(this.line.serial + 1, flat, this.keys);
     this.baseId = rec.id;
     return this.current();
   }
@@ -177,8 +182,7 @@ export class ContentIndex {
     const view = at === undefined ? { line: this.line, position: this.line.tail } : this.resolve(at);
     const flat = "flat" in view ? view.flat : view.line.materialize(view.position);
     const out: Array<[ArtifactKey, IndexValue]> = [];
-    for (const [keyId, v] of flat.values)
-      out.push([this.keys[keyId]!, { location: v.location, typeTag: v.typeTag }]);
+    for (const [keyId, v] of flat.entries()) out.push([toHex(this.keys.keyBytes(keyId)), v]);
     return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
 
@@ -197,8 +201,8 @@ export class ContentIndex {
 
   /** The entries of the current line, in position order (the log prefix that CURRENT replays). */
   *lineEntries(): IterableIterator<LogEntry> {
-    for (const [position, keyId, v] of this.line.entries()) {
-      const key = this.keys[keyId]!;
+    for (const [position, keyId, v] of this.line.entryList()) {
+      const key = toHex(this.keys.keyBytes(keyId));
       if (v === undefined) yield { position, op: "tombstone", key };
       else
         yield v.typeTag === undefined
@@ -207,16 +211,13 @@ export class ContentIndex {
     }
   }
 
+  /** The key's keyId, a new one for a new key; refuses, changing nothing, past the limits. */
   private intern(key: ArtifactKey): number {
-    let id = this.keyIds.get(key);
-    if (id === undefined) {
-      if (this.keys.length >= this.limit)
-        throw engineLimit(`the content index holds at most ${this.limit} distinct keys`);
-      id = this.keys.length;
-      this.keys.push(key);
-      this.keyIds.set(key, id);
-    }
-    return id;
+    if (this.line.length >= ENGINE_LIMIT)
+      throw engineLimit(`a line of the content index holds at most ${ENGINE_LIMIT} entries`);
+    if (this.keys.size >= this.limit && this.keys.find(key) < 0)
+      throw engineLimit(`the content index holds at most ${this.limit} distinct keys`);
+    return this.keys.intern(key);
   }
 
   private live(id: SnapshotId): SnapshotRecord {
