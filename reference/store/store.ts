@@ -7,6 +7,7 @@
 // a wrong answer.
 import { AslError } from "../common/errors.ts";
 import { sha256, toHex } from "../common/hash.ts";
+import { ShardedMap } from "../common/sharded-map.ts";
 import {
   type ArtifactKey,
   type ArtifactLocation,
@@ -48,7 +49,8 @@ export class Store {
   readonly index = new ContentIndex();
   readonly structure = new StructuralIndex();
   readonly cache = new MaterializationCache();
-  private readonly artifactIds = new Map<bigint, ArtifactKey>();
+  /** DEC-015 artifact_id -> the key holding it; sharded by its low byte: a store may hold past 2^24 keys. */
+  private readonly artifactIds = new ShardedMap<bigint, ArtifactKey>((id) => Number(id & 0xffn));
   private readonly artifactIdOf: (key: ArtifactKey) => bigint;
   private broken: unknown;
 
