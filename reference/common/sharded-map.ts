@@ -38,4 +38,8 @@ export class ShardedMap<K, V> {
 export const byHighBits = (k: number): number => k >>> 20;
 
 /** Shards for hex strings (keys, ids): by the first two hex digits, 256 shards. */
-export const byHexPrefix = (k: string): number => Number.parseInt(k.slice(0, 2), 16);
+export const byHexPrefix = (k: string): number =>
+  (hexDigit(k.charCodeAt(0)) << 4) | hexDigit(k.charCodeAt(1));
+
+/** The value of a hex digit's char code ("a"-"f" or "A"-"F" after "0"-"9"). */
+const hexDigit = (c: number): number => (c <= 57 ? c - 48 : (c | 32) - 87);

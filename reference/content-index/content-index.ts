@@ -173,8 +173,12 @@ export class ContentIndex {
 
   /** The DEC-018 state digest at CURRENT or at a retained state (STO-DIG-001). */
   digest(at?: StateRequest): string {
-    const view = at === undefined ? { line: this.line, position: this.line.tail } : this.resolve(at);
-    return toHex("flat" in view ? view.flat.digest : view.line.digestAt(view.position));
+    if (at === undefined) return toHex(this.line.digestAt(this.line.tail));
+    const view = this.resolve(at);
+    if ("flat" in view) return toHex(view.flat.digest);
+    // At the snapshot's own position its recorded digest answers, with no fold (line.ts).
+    const rec = this.snapshots.get(at.snapshot)!;
+    return toHex(view.position === rec.position ? rec.digest : view.line.digestAt(view.position));
   }
 
   /** Every visible (key, value) of a state, sorted by key: O(live keys), for tests and dumps. */

@@ -12,7 +12,7 @@
 // digest at P is asked for (a snapshot, digest(), an install), the entries up to P are folded into a
 // running digest, one SHA-256 per entry plus one per value it shadows, and a checkpoint of the running
 // digest is kept every CHECKPOINT_EVERY entries. A digest at any P already folded is then a checkpoint
-// plus fewer than CHECKPOINT_EVERY folds: O(1) per query, at 2 bytes an entry instead of the 64 (entry
+// plus fewer than CHECKPOINT_EVERY folds: O(1) per query, at 4 bytes an entry instead of the 64 (entry
 // hash and digest after every entry) an eager design keeps. Figures: see content-index.ts.
 
 import { byHighBits, ShardedMap } from "../common/sharded-map.ts";
@@ -34,8 +34,8 @@ const OP_PUT = 1;
 const OP_PUT_TAGGED = 2;
 const OP_TOMBSTONE = 3;
 
-/** One checkpoint of the running digest every this many entries: 2 bytes an entry, at most 15 folds a query. */
-const CHECKPOINT_EVERY = 16;
+/** One checkpoint of the running digest every this many entries: 4 bytes an entry, at most 7 folds a query. */
+const CHECKPOINT_EVERY = 8;
 
 function isValue(op: number): boolean {
   return op === OP_PUT || op === OP_PUT_TAGGED;
