@@ -7,7 +7,6 @@
 // a wrong answer.
 import { AslError } from "../common/errors.ts";
 import { sha256, toHex } from "../common/hash.ts";
-import { ShardedMap } from "../common/sharded-map.ts";
 import {
   type ArtifactKey,
   type ArtifactLocation,
@@ -24,6 +23,7 @@ import {
 } from "../content-index/index.ts";
 import { MaterializationCache } from "../materialization-cache/index.ts";
 import { type DagNode, type Sid, StructuralIndex } from "../structural-index/index.ts";
+import { ArtifactIds } from "./artifact-ids.ts";
 import type { BlockSpace, Journal } from "./backend.ts";
 
 export interface PutResult {
@@ -49,8 +49,8 @@ export class Store {
   readonly index = new ContentIndex();
   readonly structure = new StructuralIndex();
   readonly cache = new MaterializationCache();
-  /** DEC-015 artifact_id -> the key holding it; sharded by its low byte: a store may hold past 2^24 keys. */
-  private readonly artifactIds = new ShardedMap<bigint, ArtifactKey>((id) => Number(id & 0xffn));
+  /** DEC-015 artifact_id -> the key holding it (past 2^24 keys, about 50 bytes each: artifact-ids.ts). */
+  private readonly artifactIds = new ArtifactIds();
   private readonly artifactIdOf: (key: ArtifactKey) => bigint;
   private broken: unknown;
 
