@@ -5,13 +5,35 @@
 // install, retention and its errors), DEC-031 (tombstones).
 //
 // Snapshots are lazy: making one records (line, position, digest) and copies nothing, because a line
-// keeps every entry and every running digest while it is current, and an abandoned line is immutable, so
-// a snapshot made on it can keep reading it. Measured (bench content-index/snapshot, 2 cores): 8 us a
-// snapshot at 1e3 live keys and 14 us at 1e5, nearly all of it the SHA-256 of the id, against 17 ms for
-// the Map copy an eager snapshot needs at 1e5 keys (about 1200x). Only install materializes the state
-// it installs (O(live keys), once per snapshot: the result replaces the lazy view, so the old line can
-// be collected), which keeps every line's base one flat map and a lookup at most one binary search plus
-// one map read deep, however many installs happen.
+// keeps every entry (and checkpoints of its running digest) while it is current, and an abandoned line
+// is immutable, so a snapshot made on it can keep reading it. Measured (bench content-index/snapshot, 2
+// cores): 8 us a snapshot at 1e3 live keys and 14 us at 1e5 against 17 ms for the Map copy an eager
+// snapshot needs at 1e5 keys (about 1200x). Only install materializes the state it installs (O(live
+// keys), once per snapshot: the result replaces the lazy view, so the old line can be collected), which
+// keeps every line's base one flat state and a lookup at most one binary search plus one read deep,
+// however many installs happen.
+//
+// Scale (issue 15). Nothing here is a V8 Map or Array per key or per entry: keys live in an
+// open-addressing table over typed arrays (key-table.ts), entries and installed states in 33-byte records
+// in typed-array chunks (records.ts, line.ts), and the DEC-018 digest is folded lazily, when first asked
+// for (line.ts). The one limit left is ENGINE_LIMIT (int32 ids), far past this machine's memory.
+// Figures, 2 cores shared with other jobs (load 20-30), so rates are per CPU second; memory is what
+// the process holds after a full GC (bench/scale-content-index.bench.ts), or RSS growth where marked:
+//   keys   before (Map of hex strings, eager SHA-256)       after
+//   1e6    109k puts/s, 276k lookups/s, 557 B/key (RSS)     429k puts/s, 413k lookups/s, 190 B/key (RSS), 89 held
+//   1e7    116k puts/s, 270k lookups/s, 372 B/key (RSS)     451k puts/s, 246k lookups/s, 83 B/key held
+//   1e8    impossible: stopped at 16,777,215 keys           see the bench (scale/content-index/*)
+// Alternatives, measured at 1e6 keys in one run against this design (CPU-second ratios):
+//   - a sharded Map of Maps keyed by the hex string (the naive way past 2^24): as fast (puts 0.9-1.8x,
+//     lookups 0.8-0.9x of it) but 215 B/key against 89: 21 GB at 1e8 keys, over the 100 B/key budget;
+//   - lmdb (embedded B+tree, no fsync): this index puts 2.5-2.8x and looks up 1.1x faster, and holds 89
+//     B/key in memory against lmdb's 275 B/key of file.
+// Hashing (DEC-018's one SHA-256 per entry was 63 % of a put): node:crypto folds an entry in 1.3 us of
+// CPU against 2.6 us for @noble/hashes, batching gains nothing with either, so the digest uses
+// node:crypto and is lazy: a put hashes nothing (an eager fold would cap puts at 210-280k/s), the first
+// digest after N puts costs N folds (2.3 s of CPU after 1e6 puts), and a digest at a position already
+// folded is a checkpoint plus at most 7 folds (O(1): 4-17 us of CPU), and none at CURRENT or at a
+// snapshot's own position.
 //
 // This module imports nothing of the structural index or the materialization cache (IDX-DEP-001, IDX-DEP-003).
 import { AslError, engineLimit } from "../common/errors.ts";
