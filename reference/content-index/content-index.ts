@@ -22,12 +22,13 @@
 //   keys   before (Map of hex strings, eager SHA-256)       after
 //   1e6    109k puts/s, 276k lookups/s, 557 B/key (RSS)     429k puts/s, 413k lookups/s, 190 B/key (RSS), 89 held
 //   1e7    116k puts/s, 270k lookups/s, 372 B/key (RSS)     451k puts/s, 246k lookups/s, 83 B/key held
-//   1e8    impossible: stopped at 16,777,215 keys           see the bench (scale/content-index/*)
+//   1e8    impossible: stopped at 16,777,215 keys           369-405k puts/s, 176-274k lookups/s, 80 B/key held
 // Alternatives, measured at 1e6 keys in one run against this design (CPU-second ratios):
-//   - a sharded Map of Maps keyed by the hex string (the naive way past 2^24): as fast (puts 0.9-1.8x,
-//     lookups 0.8-0.9x of it) but 215 B/key against 89: 21 GB at 1e8 keys, over the 100 B/key budget;
-//   - lmdb (embedded B+tree, no fsync): this index puts 2.5-2.8x and looks up 1.1x faster, and holds 89
-//     B/key in memory against lmdb's 275 B/key of file.
+//   - a sharded Map of Maps keyed by the hex string (the naive way past 2^24): puts 0.9-1.8x of it, but
+//     lookups only 0.6-0.9x (a Map hands back a stored object; this builds the value, three BigInts),
+//     and 200-217 B/key against 89: 21 GB at 1e8 keys, over the 100 B/key budget;
+//   - lmdb (embedded B+tree, no fsync): this index puts 2.5-3.5x and looks up 1.1-1.3x faster, and holds
+//     89 B/key in memory against lmdb's 275 B/key of file.
 // Hashing (DEC-018's one SHA-256 per entry was 63 % of a put): node:crypto folds an entry in 1.3 us of
 // CPU against 2.6 us for @noble/hashes, batching gains nothing with either, so the digest uses
 // node:crypto and is lazy: a put hashes nothing (an eager fold would cap puts at 210-280k/s), the first
