@@ -5,18 +5,43 @@
 // install, retention and its errors), DEC-031 (tombstones).
 //
 // Snapshots are lazy: making one records (line, position, digest) and copies nothing, because a line
-// keeps every entry and every running digest while it is current, and an abandoned line is immutable, so
-// a snapshot made on it can keep reading it. Measured (bench content-index/snapshot, 2 cores): 8 us a
-// snapshot at 1e3 live keys and 14 us at 1e5, nearly all of it the SHA-256 of the id, against 17 ms for
-// the Map copy an eager snapshot needs at 1e5 keys (about 1200x). Only install materializes the state
-// it installs (O(live keys), once per snapshot: the result replaces the lazy view, so the old line can
-// be collected), which keeps every line's base one flat map and a lookup at most one binary search plus
-// one map read deep, however many installs happen.
+// keeps every entry (and checkpoints of its running digest) while it is current, and an abandoned line
+// is immutable, so a snapshot made on it can keep reading it. Measured (bench content-index/snapshot, 2
+// cores): 8 us a snapshot at 1e3 live keys and 14 us at 1e5 against 17 ms for the Map copy an eager
+// snapshot needs at 1e5 keys (about 1200x). Only install materializes the state it installs (O(live
+// keys), once per snapshot: the result replaces the lazy view, so the old line can be collected), which
+// keeps every line's base one flat state and a lookup at most one binary search plus one read deep,
+// however many installs happen.
+//
+// Scale (issue 15). Nothing here is a V8 Map or Array per key or per entry: keys live in an
+// open-addressing table over typed arrays (key-table.ts), entries and installed states in 33-byte records
+// in typed-array chunks (records.ts, line.ts), and the DEC-018 digest is folded lazily, when first asked
+// for (line.ts). The one limit left is ENGINE_LIMIT (int32 ids), far past this machine's memory.
+// Figures, 2 cores shared with other jobs (load 20-30), so rates are per CPU second; memory is what
+// the process holds after a full GC (bench/scale-content-index.bench.ts), or RSS growth where marked:
+//   keys   before (Map of hex strings, eager SHA-256)       after
+//   1e6    109k puts/s, 276k lookups/s, 557 B/key (RSS)     429k puts/s, 413k lookups/s, 190 B/key (RSS), 89 held
+//   1e7    116k puts/s, 270k lookups/s, 372 B/key (RSS)     451k puts/s, 246k lookups/s, 83 B/key held
+//   1e8    impossible: stopped at 16,777,215 keys           369-405k puts/s, 176-274k lookups/s, 80 B/key held
+// Alternatives, measured at 1e6 keys in one run against this design (CPU-second ratios):
+//   - a sharded Map of Maps keyed by the hex string (the naive way past 2^24): puts 0.9-1.8x of it, but
+//     lookups only 0.6-0.9x (a Map hands back a stored object; this builds the value, three BigInts),
+//     and 200-217 B/key against 89: 21 GB at 1e8 keys, over the 100 B/key budget;
+//   - lmdb (embedded B+tree, no fsync): this index puts 2.5-3.5x and looks up 1.1-1.3x faster, and holds
+//     89 B/key in memory against lmdb's 275 B/key of file.
+// Hashing (DEC-018's one SHA-256 per entry was 63 % of a put): node:crypto folds an entry in 1.3 us of
+// CPU against 2.6 us for @noble/hashes, batching gains nothing with either, so the digest uses
+// node:crypto and is lazy: a put hashes nothing (an eager fold would cap puts at 210-280k/s), the first
+// digest after N puts costs N folds (2.3 s of CPU after 1e6 puts), and a digest at a position already
+// folded is a checkpoint plus at most 7 folds (O(1): 4-17 us of CPU), and none at CURRENT or at a
+// snapshot's own position.
 //
 // This module imports nothing of the structural index or the materialization cache (IDX-DEP-001, IDX-DEP-003).
-import { AslError, engineLimit, MAP_LIMIT } from "../common/errors.ts";
+import { AslError, engineLimit } from "../common/errors.ts";
 import { toHex } from "../common/hash.ts";
+import { byHexPrefix, ShardedMap } from "../common/sharded-map.ts";
 import { EMPTY_DIGEST, GENESIS_ID, snapshotId } from "./digest.ts";
+import { KeyTable } from "./key-table.ts";
 import { FlatState, Line } from "./line.ts";
 import {
   type ArtifactKey,
@@ -57,20 +82,25 @@ export interface LogEntry {
   readonly typeTag?: number;
 }
 
+/**
+ * The most distinct keys, snapshots, and entries on one line: keyIds and entry indices are int32. At 33
+ * bytes an entry and 43 a key that is about 160 GB of memory, past any machine this runs on today.
+ */
+export const ENGINE_LIMIT = 2 ** 31 - 1;
+
 export class ContentIndex {
-  private readonly keyIds = new Map<ArtifactKey, number>();
-  private readonly keys: ArtifactKey[] = [];
-  private readonly snapshots = new Map<SnapshotId, SnapshotRecord>();
+  private readonly keys = new KeyTable();
+  private readonly snapshots = new ShardedMap<SnapshotId, SnapshotRecord>(byHexPrefix);
   private line: Line;
   private baseId: SnapshotId = GENESIS_ID;
 
-  /** The most distinct keys, and snapshots, this index holds (MAP_LIMIT; smaller in tests of the limit). */
+  /** The most distinct keys, and snapshots, this index holds (ENGINE_LIMIT; smaller in tests of the limit). */
   private readonly limit: number;
 
   constructor(opts: { limit?: number } = {}) {
-    this.limit = opts.limit ?? MAP_LIMIT;
-    const genesis = new FlatState(0, EMPTY_DIGEST, new Map());
-    this.line = new Line(0, genesis, 0);
+    this.limit = Math.min(opts.limit ?? ENGINE_LIMIT, ENGINE_LIMIT);
+    const genesis = FlatState.empty();
+    this.line = new Line(0, genesis, this.keys);
     this.snapshots.set(GENESIS_ID, {
       id: GENESIS_ID,
       position: 0,
@@ -86,28 +116,26 @@ export class ContentIndex {
     const k = checkKey(key);
     const loc = checkLocation(location);
     const tag = checkTypeTag(typeTag);
-    return this.line.append(this.intern(k), k, loc, tag);
+    return this.line.append(this.intern(k), loc, tag);
   }
 
   /** Appends a TOMBSTONE for key and returns its position; harmless when the key is absent (IDX-CI-007). */
   tombstone(key: ArtifactKey): LogPosition {
     const k = checkKey(key);
-    return this.line.append(this.intern(k), k, undefined, undefined);
+    return this.line.append(this.intern(k), undefined, undefined);
   }
 
   /** The value of key at CURRENT or at a retained state, or undefined when absent (STO-CUR-001, STO-CUR-004). */
   lookup(key: ArtifactKey, at?: StateRequest): IndexValue | undefined {
     checkKey(key);
     if (at === undefined) {
-      const keyId = this.keyIds.get(key);
-      return keyId === undefined ? undefined : this.line.valueAt(keyId, this.line.tail);
+      const keyId = this.keys.find(key);
+      return keyId < 0 ? undefined : this.line.valueAt(keyId, this.line.tail);
     }
     const view = this.resolve(at);
-    const keyId = this.keyIds.get(key);
-    if (keyId === undefined) return undefined;
-    if (!("flat" in view)) return view.line.valueAt(keyId, view.position);
-    const v = view.flat.values.get(keyId);
-    return v === undefined ? undefined : { location: v.location, typeTag: v.typeTag };
+    const keyId = this.keys.find(key);
+    if (keyId < 0) return undefined;
+    return "flat" in view ? view.flat.valueOf(keyId) : view.line.valueAt(keyId, view.position);
   }
 
   /** CURRENT = (base snapshot, tail position) (STO-CUR-002). */
@@ -118,7 +146,7 @@ export class ContentIndex {
   /** Records CURRENT as a snapshot; CURRENT's base does not change (STO-SNAP-006). */
   snapshot(): IndexState {
     const position = this.line.tail;
-    const digest = this.line.digestAt(position).slice();
+    const digest = this.line.digestAt(position);
     const id = snapshotId(position, digest);
     const rec = this.snapshots.get(id);
     if (rec === undefined) {
@@ -147,7 +175,7 @@ export class ContentIndex {
     const rec = this.live(id);
     const flat = rec.view instanceof FlatState ? rec.view : rec.view!.materialize(rec.position);
     rec.view = flat;
-    this.line = new Line(this.line.serial + 1, flat, this.keys.length);
+    this.line = new Line(this.line.serial + 1, flat, this.keys);
     this.baseId = rec.id;
     return this.current();
   }
@@ -168,8 +196,12 @@ export class ContentIndex {
 
   /** The DEC-018 state digest at CURRENT or at a retained state (STO-DIG-001). */
   digest(at?: StateRequest): string {
-    const view = at === undefined ? { line: this.line, position: this.line.tail } : this.resolve(at);
-    return toHex("flat" in view ? view.flat.digest : view.line.digestAt(view.position));
+    if (at === undefined) return toHex(this.line.digestAt(this.line.tail));
+    const view = this.resolve(at);
+    if ("flat" in view) return toHex(view.flat.digest);
+    // At the snapshot's own position its recorded digest answers, with no fold (line.ts).
+    const rec = this.snapshots.get(at.snapshot)!;
+    return toHex(view.position === rec.position ? rec.digest : view.line.digestAt(view.position));
   }
 
   /** Every visible (key, value) of a state, sorted by key: O(live keys), for tests and dumps. */
@@ -177,8 +209,7 @@ export class ContentIndex {
     const view = at === undefined ? { line: this.line, position: this.line.tail } : this.resolve(at);
     const flat = "flat" in view ? view.flat : view.line.materialize(view.position);
     const out: Array<[ArtifactKey, IndexValue]> = [];
-    for (const [keyId, v] of flat.values)
-      out.push([this.keys[keyId]!, { location: v.location, typeTag: v.typeTag }]);
+    for (const [keyId, v] of flat.entries()) out.push([toHex(this.keys.keyBytes(keyId)), v]);
     return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
 
@@ -197,8 +228,8 @@ export class ContentIndex {
 
   /** The entries of the current line, in position order (the log prefix that CURRENT replays). */
   *lineEntries(): IterableIterator<LogEntry> {
-    for (const [position, keyId, v] of this.line.entries()) {
-      const key = this.keys[keyId]!;
+    for (const [position, keyId, v] of this.line.entryList()) {
+      const key = toHex(this.keys.keyBytes(keyId));
       if (v === undefined) yield { position, op: "tombstone", key };
       else
         yield v.typeTag === undefined
@@ -207,16 +238,13 @@ export class ContentIndex {
     }
   }
 
+  /** The key's keyId, a new one for a new key; refuses, changing nothing, past the limits. */
   private intern(key: ArtifactKey): number {
-    let id = this.keyIds.get(key);
-    if (id === undefined) {
-      if (this.keys.length >= this.limit)
-        throw engineLimit(`the content index holds at most ${this.limit} distinct keys`);
-      id = this.keys.length;
-      this.keys.push(key);
-      this.keyIds.set(key, id);
-    }
-    return id;
+    if (this.line.length >= ENGINE_LIMIT)
+      throw engineLimit(`a line of the content index holds at most ${ENGINE_LIMIT} entries`);
+    if (this.keys.size >= this.limit && this.keys.find(key) < 0)
+      throw engineLimit(`the content index holds at most ${this.limit} distinct keys`);
+    return this.keys.intern(key);
   }
 
   private live(id: SnapshotId): SnapshotRecord {

@@ -5,59 +5,143 @@
 //   - a key written more than once keeps its entry indices in ascending order (history), so a lookup at
 //     an earlier P is a binary search over that key's versions only;
 //   - a key with no entry before P is answered by the base state.
-// Entries are stored column-wise in typed arrays (about 97 bytes an entry, no object per entry), and the
-// state digest after every entry is kept (32 bytes an entry) so that digest(S, P) is O(1) (STO-DIG-001).
+// Entries are fixed-size records in typed-array chunks (33 bytes an entry, records.ts), keyed by the
+// keyId of the key table (key-table.ts): no object and no Map entry per entry.
+//
+// The DEC-018 digest is computed lazily (STO-DIG-001): an append hashes nothing. The first time a
+// digest at P is asked for (a snapshot, digest(), an install), the entries up to P are folded into a
+// running digest, one SHA-256 per entry plus one per value it shadows, and a checkpoint of the running
+// digest is kept every CHECKPOINT_EVERY entries. A digest at any P already folded is then a checkpoint
+// plus fewer than CHECKPOINT_EVERY folds: O(1) per query, at 4 bytes an entry instead of the 64 (entry
+// hash and digest after every entry) an eager design keeps. Figures: see content-index.ts.
 
-import { addInto, entryHash, subInto } from "./digest.ts";
+import { byHighBits, ShardedMap } from "../common/sharded-map.ts";
+import { addInto, entryHashRaw, subInto } from "./digest.ts";
+import type { KeyTable } from "./key-table.ts";
+import { Int32s, Records } from "./records.ts";
 import type { ArtifactLocation, IndexValue } from "./types.ts";
 
-/** A value of a materialized state: what the index answers, plus its DEC-018 entry hash. */
-export interface StoredValue extends IndexValue {
-  readonly hash: Uint8Array;
+// An entry, and a value of a FlatState: field offsets of one 33-byte record. The three u64 of the
+// location are consecutive and little-endian, as DEC-018's entry encoding has them.
+const KEY_ID = 0; // u32
+const OP = 4; // u8, one of OP_*
+const LOCATION = 5; // blockId, offset, length: 3 x u64 LE
+const TAG = 29; // u32 LE
+const RECORD_BYTES = 33;
+
+// Op 0 is absence: only in a FlatState (whose records start all zero), where the key has no value.
+const OP_PUT = 1;
+const OP_PUT_TAGGED = 2;
+const OP_TOMBSTONE = 3;
+
+/** One checkpoint of the running digest every this many entries: 4 bytes an entry, at most 7 folds a query. */
+const CHECKPOINT_EVERY = 8;
+
+function isValue(op: number): boolean {
+  return op === OP_PUT || op === OP_PUT_TAGGED;
+}
+
+function writeValue(r: Records, i: number, loc: ArtifactLocation, typeTag: number | undefined): void {
+  r.setU8(i, OP, typeTag === undefined ? OP_PUT : OP_PUT_TAGGED);
+  r.setU64(i, LOCATION, loc.blockId);
+  r.setU64(i, LOCATION + 8, loc.offset);
+  r.setU64(i, LOCATION + 16, loc.length);
+  r.setU32(i, TAG, typeTag ?? 0);
+}
+
+function readValue(r: Records, i: number): IndexValue | undefined {
+  const op = r.u8(i, OP);
+  if (!isValue(op)) return undefined;
+  return {
+    location: {
+      blockId: r.u64(i, LOCATION),
+      offset: r.u64(i, LOCATION + 8),
+      length: r.u64(i, LOCATION + 16),
+    },
+    typeTag: op === OP_PUT_TAGGED ? r.u32(i, TAG) : undefined,
+  };
+}
+
+/** The DEC-018 entry hash e of the value in record i, for the key with these bytes (recomputed each time). */
+function hashValue(r: Records, i: number, key: Uint8Array): Uint8Array {
+  const rec = r.bytes(i);
+  const tagged = rec[OP] === OP_PUT_TAGGED;
+  return entryHashRaw(key, rec.subarray(LOCATION, LOCATION + 24), tagged ? r.u32(i, TAG) : undefined);
 }
 
 /** An immutable, fully materialized state: the base of a line, or an installed snapshot. */
 export class FlatState {
-  constructor(
+  /** values: one record per keyId below keyCount, op 0 when the key has no value in this state. */
+  private constructor(
     readonly position: number,
     readonly digest: Uint8Array,
-    readonly values: ReadonlyMap<number, StoredValue>,
+    private readonly values: Records,
+    private readonly keyCount: number,
   ) {}
+
+  static empty(): FlatState {
+    return new FlatState(0, new Uint8Array(32), new Records(RECORD_BYTES), 0);
+  }
+
+  valueOf(keyId: number): IndexValue | undefined {
+    return keyId < this.keyCount ? readValue(this.values, keyId) : undefined;
+  }
+
+  has(keyId: number): boolean {
+    return keyId < this.keyCount && isValue(this.values.u8(keyId, OP));
+  }
+
+  hashOf(keyId: number, keys: KeyTable): Uint8Array {
+    return hashValue(this.values, keyId, keys.keyBytes(keyId));
+  }
+
+  /** Every (keyId, value) of the state, in keyId order. */
+  *entries(): IterableIterator<[number, IndexValue]> {
+    for (let k = 0; k < this.keyCount; k++) {
+      const v = readValue(this.values, k);
+      if (v !== undefined) yield [k, v];
+    }
+  }
+
+  /** A state from `base` with records `changes` applied: (keyId, entry record) pairs, in order. */
+  static apply(
+    base: FlatState,
+    position: number,
+    digest: Uint8Array,
+    keyCount: number,
+    changes: Iterable<[number, Uint8Array]>,
+  ): FlatState {
+    const values = base.values.copy(keyCount);
+    for (const [keyId, rec] of changes) values.setBytes(keyId, rec);
+    return new FlatState(position, digest, values, keyCount);
+  }
 }
 
-const OP_PUT = 0;
-const OP_PUT_TAGGED = 1;
-const OP_TOMBSTONE = 2;
-
-/** What `entryAt` found: an entry index >= 0, or one of these. */
+/** What `entryAt` found: an entry index >= 0, or this. */
 const FROM_BASE = -1;
 
 export class Line {
   readonly start: number;
   private n = 0;
-  private cap = 1024;
-  private keyIds = new Int32Array(this.cap);
-  private ops = new Uint8Array(this.cap);
-  private blockIds = new BigUint64Array(this.cap);
-  private offsets = new BigUint64Array(this.cap);
-  private lengths = new BigUint64Array(this.cap);
-  private tags = new Uint32Array(this.cap);
-  private hashes = new Uint8Array(32 * this.cap);
-  private digests = new Uint8Array(32 * this.cap);
+  private readonly entries = new Records(RECORD_BYTES);
   /** keyId -> index of the newest entry of that key on this line, or -1. */
-  private lastEntry: Int32Array;
+  private readonly lastEntry = new Int32s(-1);
   /** keyId -> every entry index of that key, ascending; only for keys written twice or more. */
-  private readonly history = new Map<number, number[]>();
+  private readonly history = new ShardedMap<number, number[]>(byHighBits);
+  /** Entries folded into digestNow (the lazy DEC-018 digest), and a checkpoint every CHECKPOINT_EVERY. */
+  private folded = 0;
   private readonly digestNow: Uint8Array;
+  private readonly checkpoints = new Records(32);
 
   constructor(
     readonly serial: number,
     readonly base: FlatState,
-    keyCount: number,
+    private readonly keys: KeyTable,
   ) {
     this.start = base.position;
-    this.lastEntry = new Int32Array(Math.max(1024, keyCount)).fill(-1);
     this.digestNow = base.digest.slice();
+    this.checkpoints.reserve(1);
+    this.checkpoints.setBytes(0, base.digest);
   }
 
   /** CURRENT's position on this line. */
@@ -70,32 +154,13 @@ export class Line {
   }
 
   /** Appends a PUT (loc given) or a TOMBSTONE (loc undefined) and returns its position. */
-  append(keyId: number, key: string, loc: ArtifactLocation | undefined, typeTag: number | undefined): number {
-    if (this.n === this.cap) this.grow();
-    if (keyId >= this.lastEntry.length) this.growKeys(keyId);
+  append(keyId: number, loc: ArtifactLocation | undefined, typeTag: number | undefined): number {
     const i = this.n;
-    const prev = this.lastEntry[keyId]!;
-    // The digest loses the value this entry shadows (DEC-018), whether it came from the line or the base.
-    if (prev >= 0) {
-      if (this.ops[prev] !== OP_TOMBSTONE) subInto(this.digestNow, this.hashes, 32 * prev);
-    } else {
-      const old = this.base.values.get(keyId);
-      if (old !== undefined) subInto(this.digestNow, old.hash);
-    }
-    this.keyIds[i] = keyId;
-    if (loc === undefined) {
-      this.ops[i] = OP_TOMBSTONE;
-    } else {
-      this.ops[i] = typeTag === undefined ? OP_PUT : OP_PUT_TAGGED;
-      this.blockIds[i] = loc.blockId;
-      this.offsets[i] = loc.offset;
-      this.lengths[i] = loc.length;
-      this.tags[i] = typeTag ?? 0;
-      const h = entryHash(key, loc, typeTag);
-      this.hashes.set(h, 32 * i);
-      addInto(this.digestNow, h);
-    }
-    this.digests.set(this.digestNow, 32 * i);
+    this.entries.reserve(i + 1);
+    this.entries.setU32(i, KEY_ID, keyId);
+    if (loc === undefined) this.entries.setU8(i, OP, OP_TOMBSTONE);
+    else writeValue(this.entries, i, loc, typeTag);
+    const prev = this.lastEntry.get(keyId);
     if (prev >= 0) {
       let versions = this.history.get(keyId);
       if (versions === undefined) {
@@ -104,7 +169,7 @@ export class Line {
       }
       versions.push(i);
     }
-    this.lastEntry[keyId] = i;
+    this.lastEntry.set(keyId, i);
     this.n = i + 1;
     return this.start + i;
   }
@@ -112,45 +177,39 @@ export class Line {
   /** The value of keyId at position P (start <= P <= tail), or undefined when absent. */
   valueAt(keyId: number, p: number): IndexValue | undefined {
     const e = this.entryAt(keyId, p);
-    if (e === FROM_BASE) {
-      const b = this.base.values.get(keyId);
-      return b === undefined ? undefined : { location: b.location, typeTag: b.typeTag };
-    }
-    const op = this.ops[e]!;
-    if (op === OP_TOMBSTONE) return undefined;
-    // No copy of the entry hash here: a lookup needs only the value (a 32-byte slice costs ~30% of a lookup).
-    return {
-      location: { blockId: this.blockIds[e]!, offset: this.offsets[e]!, length: this.lengths[e]! },
-      typeTag: op === OP_PUT_TAGGED ? this.tags[e]! : undefined,
-    };
+    return e === FROM_BASE ? this.base.valueOf(keyId) : readValue(this.entries, e);
   }
 
-  /** The state digest at position P (start <= P <= tail). */
+  /** The state digest at position P (start <= P <= tail), a new array. */
   digestAt(p: number): Uint8Array {
     const i = p - this.start;
-    return i === 0 ? this.base.digest : this.digests.subarray(32 * (i - 1), 32 * i);
+    this.foldTo(i);
+    if (i === this.folded) return this.digestNow.slice();
+    const from = i - (i % CHECKPOINT_EVERY);
+    const acc = this.checkpoints.bytes(from / CHECKPOINT_EVERY).slice();
+    for (let e = from; e < i; e++) this.fold(acc, e);
+    return acc;
   }
 
   /** The full state at position P as an immutable FlatState: O(base + entries before P). */
   materialize(p: number): FlatState {
-    const values = new Map(this.base.values);
+    const digest = this.digestAt(p);
     const end = p - this.start;
-    for (let i = 0; i < end; i++) {
-      const keyId = this.keyIds[i]!;
-      const v = this.valueOfEntry(i);
-      if (v === undefined) values.delete(keyId);
-      else values.set(keyId, v);
+    const entries = this.entries;
+    function* changes(): IterableIterator<[number, Uint8Array]> {
+      for (let i = 0; i < end; i++) yield [entries.u32(i, KEY_ID), entries.bytes(i)];
     }
-    return new FlatState(p, this.digestAt(p).slice(), values);
+    return FlatState.apply(this.base, p, digest, this.keys.size, changes());
   }
 
   /** Entries in position order, for export: [position, keyId, value or undefined for a tombstone]. */
-  *entries(): IterableIterator<[number, number, IndexValue | undefined]> {
-    for (let i = 0; i < this.n; i++) yield [this.start + i, this.keyIds[i]!, this.valueOfEntry(i)];
+  *entryList(): IterableIterator<[number, number, IndexValue | undefined]> {
+    for (let i = 0; i < this.n; i++)
+      yield [this.start + i, this.entries.u32(i, KEY_ID), readValue(this.entries, i)];
   }
 
   private entryAt(keyId: number, p: number): number {
-    const last = keyId < this.lastEntry.length ? this.lastEntry[keyId]! : -1;
+    const last = this.lastEntry.get(keyId);
     if (last < 0) return FROM_BASE;
     const limit = p - this.start; // entries with index < limit are in the prefix
     if (last < limit) return last;
@@ -167,50 +226,29 @@ export class Line {
     return lo === 0 ? FROM_BASE : versions[lo - 1]!;
   }
 
-  private valueOfEntry(i: number): StoredValue | undefined {
-    const op = this.ops[i]!;
-    if (op === OP_TOMBSTONE) return undefined;
-    return {
-      location: { blockId: this.blockIds[i]!, offset: this.offsets[i]!, length: this.lengths[i]! },
-      typeTag: op === OP_PUT_TAGGED ? this.tags[i]! : undefined,
-      hash: this.hashes.slice(32 * i, 32 * i + 32),
-    };
+  /** Folds entries up to index i (exclusive) into the running digest, keeping the checkpoints. */
+  private foldTo(i: number): void {
+    while (this.folded < i) {
+      this.fold(this.digestNow, this.folded);
+      this.folded++;
+      if (this.folded % CHECKPOINT_EVERY === 0) {
+        const c = this.folded / CHECKPOINT_EVERY;
+        this.checkpoints.reserve(c + 1);
+        this.checkpoints.setBytes(c, this.digestNow);
+      }
+    }
   }
 
-  private grow(): void {
-    const cap = this.cap * 2;
-    const keyIds = new Int32Array(cap);
-    keyIds.set(this.keyIds);
-    this.keyIds = keyIds;
-    const ops = new Uint8Array(cap);
-    ops.set(this.ops);
-    this.ops = ops;
-    this.blockIds = growBig(this.blockIds, cap);
-    this.offsets = growBig(this.offsets, cap);
-    this.lengths = growBig(this.lengths, cap);
-    const tags = new Uint32Array(cap);
-    tags.set(this.tags);
-    this.tags = tags;
-    this.hashes = growBytes(this.hashes, 32 * cap);
-    this.digests = growBytes(this.digests, 32 * cap);
-    this.cap = cap;
+  /** Applies entry e to a digest (DEC-018): minus the e of the value it shadows, plus its own e. */
+  private fold(acc: Uint8Array, e: number): void {
+    const keyId = this.entries.u32(e, KEY_ID);
+    const key = this.keys.keyBytes(keyId);
+    const shadowed = this.entryAt(keyId, this.start + e);
+    if (shadowed === FROM_BASE) {
+      if (this.base.has(keyId)) subInto(acc, this.base.hashOf(keyId, this.keys));
+    } else if (isValue(this.entries.u8(shadowed, OP))) {
+      subInto(acc, hashValue(this.entries, shadowed, key));
+    }
+    if (isValue(this.entries.u8(e, OP))) addInto(acc, hashValue(this.entries, e, key));
   }
-
-  private growKeys(keyId: number): void {
-    const next = new Int32Array(Math.max(keyId + 1, this.lastEntry.length * 2)).fill(-1);
-    next.set(this.lastEntry);
-    this.lastEntry = next;
-  }
-}
-
-function growBig(a: BigUint64Array<ArrayBuffer>, n: number): BigUint64Array<ArrayBuffer> {
-  const b = new BigUint64Array(n);
-  b.set(a);
-  return b;
-}
-
-function growBytes(a: Uint8Array<ArrayBuffer>, n: number): Uint8Array<ArrayBuffer> {
-  const b = new Uint8Array(n);
-  b.set(a);
-  return b;
 }

@@ -50,7 +50,16 @@ export interface SnapshotInfo {
 }
 
 export const U64_MAX = (1n << 64n) - 1n;
-const HEX64 = /^[0-9a-f]{64}$/;
+/** 1 for the 16 lowercase hex digits, by char code below 128. */
+const LOWER_HEX = new Uint8Array(128);
+for (const c of "0123456789abcdef") LOWER_HEX[c.charCodeAt(0)] = 1;
+
+/** 64 lowercase hex digits; a loop, not a regular expression: it was 30 % of a put's profile. */
+function isKeyText(v: unknown): v is string {
+  if (typeof v !== "string" || v.length !== 64) return false;
+  for (let i = 0; i < 64; i++) if (LOWER_HEX[v.charCodeAt(i)] !== 1) return false;
+  return true;
+}
 
 function invalid(message: string, field: string): AslError {
   return new AslError("CI_INVALID_ARGUMENT", message, { field, rule: "STO-CUR-005" });
@@ -58,7 +67,7 @@ function invalid(message: string, field: string): AslError {
 
 /** Refuses anything but 64 lowercase hex digits; uppercase is refused too, one spelling per key. */
 export function checkKey(key: unknown, field = "key"): ArtifactKey {
-  if (typeof key !== "string" || !HEX64.test(key)) {
+  if (!isKeyText(key)) {
     throw invalid(`${field} must be 64 lowercase hex digits, got ${describe(key)}`, field);
   }
   return key;

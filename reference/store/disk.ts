@@ -433,11 +433,13 @@ export function inspectDisk(
   return finish();
 }
 
+function replayDamage(logFile: string, offset: number, r: JournalRecord, what: string): LogDamage {
+  return new LogDamage(logFile, offset, `${r.kind} record ${what}`, offset, "STO-REC-001");
+}
+
 /** Drives the content index with one journal record; any disagreement is damage (STORE_CORRUPT_LOG). */
 function replayOne(store: Store, offset: number, r: JournalRecord, logFile: string): void {
   const ci = store.index;
-  const fail = (what: string) =>
-    new LogDamage(logFile, offset, `${r.kind} record ${what}`, offset, "STO-REC-001");
   try {
     const expected = "position" in r ? r.position : undefined;
     let got: number | undefined;
@@ -450,17 +452,27 @@ function replayOne(store: Store, offset: number, r: JournalRecord, logFile: stri
       const s = ci.snapshot();
       got = s.position;
       if (s.snapshot !== r.id)
-        throw fail(`names snapshot ${r.id} but the replayed state has id ${s.snapshot}`);
+        throw replayDamage(
+          logFile,
+          offset,
+          r,
+          `names snapshot ${r.id} but the replayed state has id ${s.snapshot}`,
+        );
     } else if (r.kind === "install") {
       ci.install(r.id);
     } else {
       ci.retire(r.id);
     }
     if (expected !== undefined && got !== expected)
-      throw fail(`says position ${expected} but replay reached ${got}`);
+      throw replayDamage(logFile, offset, r, `says position ${expected} but replay reached ${got}`);
   } catch (e) {
     if (e instanceof LogDamage) throw e;
-    throw fail(`cannot be replayed (${e instanceof AslError ? e.describe() : String(e)})`);
+    throw replayDamage(
+      logFile,
+      offset,
+      r,
+      `cannot be replayed (${e instanceof AslError ? e.describe() : String(e)})`,
+    );
   }
 }
 

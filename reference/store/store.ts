@@ -23,6 +23,7 @@ import {
 } from "../content-index/index.ts";
 import { MaterializationCache } from "../materialization-cache/index.ts";
 import { type DagNode, type Sid, StructuralIndex } from "../structural-index/index.ts";
+import { ArtifactIds } from "./artifact-ids.ts";
 import type { BlockSpace, Journal } from "./backend.ts";
 
 export interface PutResult {
@@ -48,7 +49,8 @@ export class Store {
   readonly index = new ContentIndex();
   readonly structure = new StructuralIndex();
   readonly cache = new MaterializationCache();
-  private readonly artifactIds = new Map<bigint, ArtifactKey>();
+  /** DEC-015 artifact_id -> the key holding it (past 2^24 keys, about 50 bytes each: artifact-ids.ts). */
+  private readonly artifactIds = new ArtifactIds();
   private readonly artifactIdOf: (key: ArtifactKey) => bigint;
   private broken: unknown;
 
