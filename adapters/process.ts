@@ -315,10 +315,20 @@ export class ProcessAdapter implements Adapter {
         this.abandon(fault("PROTO_TIMEOUT", `no answer to ${op} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending = { id, op, resolve, timer };
-      const done = this.markWritten;
+      const mark = this.markWritten;
       this.markWritten = undefined;
-      if (!child.stdin?.write(`${JSON.stringify({ id, op, args: wireArgs })}\n`, () => done?.()))
-        child.stdin?.once("close", () => done?.());
+      // Written (flushed, or failed) once: by the write's callback, or by the pipe closing first. The
+      // close listener goes as soon as the write completes, so large requests that meet backpressure do
+      // not pile listeners up on a long-lived pipe.
+      let marked = false;
+      const done = () => {
+        if (marked) return;
+        marked = true;
+        child.stdin?.off("close", done);
+        mark?.();
+      };
+      if (!child.stdin?.write(`${JSON.stringify({ id, op, args: wireArgs })}\n`, done))
+        child.stdin?.once("close", done);
     });
   }
 
