@@ -65,7 +65,9 @@ def sid_of(op, params, refs):
 
 
 def node_json(op, params, refs):
-    return {"op": op, "params": dict(params),
+    # DEC-017: a node is answered with its params in the canonical order (their keys' UTF-8 bytes)
+    ordered = {k: params[k] for k in sorted(params, key=lambda k: k.encode("utf-8"))}
+    return {"op": op, "params": ordered,
             "inputs": [{"sid": h} if t == SID_TAG else {"artifact": h} for t, h in refs]}
 
 
