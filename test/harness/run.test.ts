@@ -207,7 +207,8 @@ describe("asl-conform run", () => {
     expect(r.code).toBe(0);
     const c = counts(r.stdout);
     expect(c.passed).toBeGreaterThan(5);
-    expect(c.passed).toBeLessThan(100);
+    // a fraction of the suite's 1,000-odd checks: those that name an ATXI-VIS rule
+    expect(c.passed).toBeLessThan(300);
     const caps = cli(["run", "--quiet", "--capabilities", "tgk-edges"]);
     expect(counts(caps.stdout).passed).toBeGreaterThan(5);
   });

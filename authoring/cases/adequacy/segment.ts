@@ -11,7 +11,7 @@ import { decodeSegment } from "../../../reference/segment/decode.ts";
 import { AR, NR, TR } from "../../../reference/segment/layout.ts";
 import type { AslRecord, TgkRecord } from "../../../reference/segment/model.ts";
 import { type Edge, edgeId } from "../../../reference/tgk/edge.ts";
-import { applyEdits, type Edit, type InvalidDraft, u8, u64 } from "../segments/edits.ts";
+import { applyEdits, at, type CheckRef, type Edit, type InvalidDraft, u8, u64 } from "../segments/edits.ts";
 import type { ValidInput } from "../segments/valid.ts";
 import type { RequestUnit } from "./types.ts";
 
@@ -276,6 +276,29 @@ export function adequacySegmentInputs(): ValidInput[] {
   ];
 }
 
+/**
+ * The check of reader_check_order (spec/errors.yaml) each malformed case below is written for: the
+ * sub-check its one defect breaks (test/authoring/boundary-cases.test.ts holds every case to it).
+ */
+const TARGETS: Record<string, CheckRef> = {
+  "asl-order-ids-one-low-word": at("asl-records", 6),
+  "asl-order-violation-at-logseq-max": at("asl-records", 6),
+  "bloom-misses-id-one-low-word": at("filter-completeness"),
+  "tgk-tombstone-logseq-above-max": at("tgk-records", 6),
+  // refs out of (node_id, position, tgk_edge_id, logseq) order
+  "node-ref-node-high-word-descending": at("node-refs", 3),
+  "node-ref-position-descending": at("node-refs", 3),
+  "node-ref-edge-low-word-descending": at("node-refs", 3),
+  "node-ref-logseq-high-word-descending": at("node-refs", 3),
+  "node-ref-logseq-low-word-descending": at("node-refs", 3),
+  // a ref naming a (tgk_edge_id, logseq) that no TGK record of the segment has
+  "node-ref-logseq-matches-low-word-only": at("node-refs", 4),
+  "duplicate-logseq-two-records": at("logseq-unique"),
+  "duplicate-logseq-high-min": at("logseq-unique"),
+  "duplicate-logseq-first-tgk-repeats-second-asl": at("logseq-unique"),
+  "duplicate-logseq-second-tgk-repeats-first-asl": at("logseq-unique"),
+};
+
 /** Malformed segments, derived from the valid ones by name. */
 export function adequacySegmentDrafts(valid: ReadonlyMap<string, Uint8Array>): InvalidDraft[] {
   const out: InvalidDraft[] = [];
@@ -289,7 +312,10 @@ export function adequacySegmentDrafts(valid: ReadonlyMap<string, Uint8Array>): I
   ) => {
     const b = valid.get(base);
     if (b === undefined) throw new Error(`vectors: no valid segment named ${base}`);
-    out.push({ name, base, code, flags, comment, ...applyEdits(b, edits(b), true) });
+    const target = TARGETS[name];
+    if (target === undefined)
+      throw new Error(`vectors: ${name} names no check of reader_check_order (TARGETS)`);
+    out.push({ name, base, code, flags, comment, target, ...applyEdits(b, edits(b), true) });
   };
   /** Edits that swap two 24- or 32-byte structures at offsets x < y. */
   const swap = (b: Uint8Array, x: number, y: number, n: number): Edit[] => [
