@@ -24,7 +24,8 @@ function edit(path: string, f: (t: string) => string): void {
   writeFileSync(path, f(readFileSync(path, "utf8")));
 }
 
-describe("asl-conform check", () => {
+// Each case runs the gate on a copy of the tree (about 40 s on 2 cores, the crash checks included).
+describe("asl-conform check", { timeout: 240_000 }, () => {
   it("passes on an unchanged copy of the spec and vectors", () => {
     const r = cli(["check", "--root", copy(), "--skip-selftest"]);
     expect(r.stdout).toMatch(/check: ok \(\d+ MUST rules each with a passing and a failing check/);
