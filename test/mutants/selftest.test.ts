@@ -59,6 +59,6 @@ describe("the mutant zoo", () => {
       const row = await mutantRow(m, checks, catalog, OPTS);
       expect(row.verdict, JSON.stringify(row.detail)).toBe("killed");
       expect(row.killed_by.length).toBeGreaterThan(0);
-    });
+    }, 180_000); // a durability mutant restarts a served process at every crash
   }
 });
