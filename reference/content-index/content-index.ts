@@ -46,12 +46,12 @@ import { FlatState, Line } from "./line.ts";
 import {
   type ArtifactKey,
   type ArtifactLocation,
-  checkKey,
   checkLocation,
   checkSnapshotId,
   checkTypeTag,
   type IndexState,
   type IndexValue,
+  invalidKey,
   type LogPosition,
   type SnapshotId,
   type SnapshotInfo,
@@ -113,23 +113,23 @@ export class ContentIndex {
 
   /** Appends PUT(key -> location, typeTag) at CURRENT and returns its position (IDX-CI-001, STO-LOG-003). */
   put(key: ArtifactKey, location: ArtifactLocation, typeTag?: number): LogPosition {
-    const k = checkKey(key);
+    if (!this.keys.load(key)) throw invalidKey(key);
     const loc = checkLocation(location);
     const tag = checkTypeTag(typeTag);
-    return this.line.append(this.intern(k), loc, tag);
+    return this.line.append(this.internLoaded(), loc, tag);
   }
 
   /** Appends a TOMBSTONE for key and returns its position; harmless when the key is absent (IDX-CI-007). */
   tombstone(key: ArtifactKey): LogPosition {
-    const k = checkKey(key);
-    return this.line.append(this.intern(k), undefined, undefined);
+    if (!this.keys.load(key)) throw invalidKey(key);
+    return this.line.append(this.internLoaded(), undefined, undefined);
   }
 
   /** The value of key at CURRENT or at a retained state, or undefined when absent (STO-CUR-001, STO-CUR-004). */
   lookup(key: ArtifactKey, at?: StateRequest): IndexValue | undefined {
-    checkKey(key);
+    if (!this.keys.load(key)) throw invalidKey(key);
     if (at === undefined) {
-      const keyId = this.keys.find(key);
+      const keyId = this.keys.findLoaded();
       return keyId < 0 ? undefined : this.line.valueAt(keyId, this.line.tail);
     }
     const view = this.resolve(at);
@@ -238,13 +238,13 @@ export class ContentIndex {
     }
   }
 
-  /** The key's keyId, a new one for a new key; refuses, changing nothing, past the limits. */
-  private intern(key: ArtifactKey): number {
+  /** The loaded key's keyId, a new one for a new key; refuses, changing nothing, past the limits. */
+  private internLoaded(): number {
     if (this.line.length >= ENGINE_LIMIT)
       throw engineLimit(`a line of the content index holds at most ${ENGINE_LIMIT} entries`);
-    if (this.keys.size >= this.limit && this.keys.find(key) < 0)
+    if (this.keys.size >= this.limit && this.keys.findLoaded() < 0)
       throw engineLimit(`the content index holds at most ${this.limit} distinct keys`);
-    return this.keys.intern(key);
+    return this.keys.internLoaded();
   }
 
   private live(id: SnapshotId): SnapshotRecord {

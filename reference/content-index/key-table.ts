@@ -8,7 +8,7 @@
 // that a probe rarely touches another key's bytes and growing never reads a key) at a load of at most
 // 3/4: about 43 bytes at 1e8 keys. Probing is linear. The hash mixes all 32 bytes, since test keys (and
 // hostile ones) need not look like SHA-256 output. Slot order is never observable: nothing iterates it.
-import { keyBytesInto } from "./digest.ts";
+import { keyBytesInto, parseKeyInto } from "./digest.ts";
 import { Records } from "./records.ts";
 
 const EMPTY = 0;
@@ -31,6 +31,19 @@ export class KeyTable {
   /** The keyId of a key (64 lowercase hex digits, already checked), or -1 when it is not in the table. */
   find(key: string): number {
     keyBytesInto(key, this.scratch, 0);
+    return this.findLoaded();
+  }
+
+  /**
+   * Checks and loads a key for findLoaded or internLoaded: false (and nothing loaded) when it is not 64
+   * lowercase hex digits. One pass over the text, where a check and then find would make two.
+   */
+  load(key: unknown): boolean {
+    return parseKeyInto(key, this.scratch, 0);
+  }
+
+  /** The keyId of the loaded key, or -1 when it is not in the table. */
+  findLoaded(): number {
     const h = this.hash();
     for (let s = h & this.mask; ; s = (s + 1) & this.mask) {
       const id = this.slots[2 * s]! - 1;
@@ -39,9 +52,9 @@ export class KeyTable {
     }
   }
 
-  /** The keyId of a key, adding it (as the next keyId) when it is new. */
-  intern(key: string): number {
-    const found = this.find(key); // leaves the key's bytes in scratch
+  /** The keyId of the loaded key, adding it (as the next keyId) when it is new. */
+  internLoaded(): number {
+    const found = this.findLoaded();
     if (found >= 0) return found;
     const id = this.count;
     this.keys.reserve(id + 1);

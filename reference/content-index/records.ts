@@ -70,7 +70,10 @@ export class Records {
 
   /** Writes `src` (width bytes from srcAt) into record i. */
   setBytes(i: number, src: Uint8Array, srcAt = 0): void {
-    this.chunks[i >>> CHUNK_BITS]!.set(src.subarray(srcAt, srcAt + this.width), (i & MASK) * this.width);
+    // A loop, not set(subarray): the subarray is an allocation per record, a put's garbage.
+    const chunk = this.chunks[i >>> CHUNK_BITS]!;
+    const at = (i & MASK) * this.width;
+    for (let j = 0; j < this.width; j++) chunk[at + j] = src[srcAt + j]!;
   }
 
   /** The chunk holding record i and the byte offset of the record in it, for loops that compare bytes. */

@@ -65,11 +65,14 @@ function invalid(message: string, field: string): AslError {
   return new AslError("CI_INVALID_ARGUMENT", message, { field, rule: "STO-CUR-005" });
 }
 
+/** The error for a key that is not 64 lowercase hex digits. */
+export function invalidKey(key: unknown, field = "key"): AslError {
+  return invalid(`${field} must be 64 lowercase hex digits, got ${describe(key)}`, field);
+}
+
 /** Refuses anything but 64 lowercase hex digits; uppercase is refused too, one spelling per key. */
 export function checkKey(key: unknown, field = "key"): ArtifactKey {
-  if (!isKeyText(key)) {
-    throw invalid(`${field} must be 64 lowercase hex digits, got ${describe(key)}`, field);
-  }
+  if (!isKeyText(key)) throw invalidKey(key, field);
   return key;
 }
 

@@ -110,6 +110,33 @@ describe("content index", () => {
     }
   });
 
+  it("[STO-CUR-005] put, tombstone and lookup refuse every key but 64 lowercase hex digits, changing nothing", () => {
+    // The check and the parse are one pass (parseKeyInto): each digit position and each way of being
+    // wrong, including characters whose low 7 bits spell a hex digit (U+0130 is 0x30 = "0" in them).
+    const ci = new ContentIndex();
+    ci.put(key(3), loc(3));
+    const good = key(0x7e);
+    const bad: unknown[] = [undefined, 7, good.slice(1), `${good}0`, good.toUpperCase(), ""];
+    for (const at of [0, 1, 31, 62, 63])
+      for (const c of ["g", "G", "A", "/", ":", "`", " ", "\u0130", "\u00e0", "\ud83d"])
+        bad.push(good.slice(0, at) + c + good.slice(at + 1));
+    for (const k of bad) {
+      for (const op of [
+        () => ci.put(k as string, loc(0)),
+        () => ci.tombstone(k as string),
+        () => ci.lookup(k as string),
+        () => ci.lookup(k as string, ci.current()),
+      ])
+        expect([JSON.stringify(k), code(op)]).toEqual([JSON.stringify(k), "CI_INVALID_ARGUMENT"]);
+    }
+    expect(ci.current().position).toBe(1);
+    expect(ci.lookup(key(3))?.location).toEqual(loc(3));
+    for (const k of [good, "0".repeat(64), "f".repeat(64), "0123456789abcdef".repeat(4)]) {
+      ci.put(k, loc(9));
+      expect(ci.lookup(k)?.location).toEqual(loc(9));
+    }
+  });
+
   it("[STO-SNAP-002][IDX-CI-003] a snapshot's answers do not change after later appends, installs and other lines", () => {
     const ci = new ContentIndex();
     for (let i = 0; i < 50; i++) ci.put(key(i % 7), loc(i));
