@@ -25,6 +25,7 @@ import { sha256, toHex } from "../reference/common/hash.ts";
 import { GENESIS_ID } from "../reference/content-index/index.ts";
 import { openDiskStore, repairStore, type Store } from "../reference/store/index.ts";
 import { scanJournalBytes } from "../reference/store/journal-codec.ts";
+import { errorOf, filesOf } from "./store-files.ts";
 
 const SELF = fileURLToPath(import.meta.url);
 const BLOCK_LIMIT = 256 * 1024;
@@ -150,27 +151,6 @@ function applyOp(m: Model, seed: number, i: number, kind: Kind, snapId?: string)
   } else if (snapId && !m.snaps.has(snapId)) {
     m.snaps.set(snapId, { pos: m.position, visible: new Map(m.visible), op: i });
   }
-}
-
-const errorOf = (f: () => unknown): AslError | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return e as AslError;
-  }
-  return undefined;
-};
-
-/** Every file under dir, relative path -> bytes. */
-function filesOf(dir: string, under = ""): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  if (!fs.existsSync(join(dir, under))) return out;
-  for (const e of fs.readdirSync(join(dir, under), { withFileTypes: true })) {
-    const rel = under ? `${under}/${e.name}` : e.name;
-    if (e.isDirectory()) for (const [k, v] of filesOf(dir, rel)) out.set(k, v);
-    else out.set(rel, fs.readFileSync(join(dir, rel)));
-  }
-  return out;
 }
 
 /** Bytes of `before` that are not a prefix of `after` (a file that shrank or changed). */

@@ -13,6 +13,7 @@ import { edgeWire, segmentHandlers } from "../../adapters/reference/segments.ts"
 import { argsFromWire, toWire } from "../../adapters/wire.ts";
 import { CAPABILITIES, CAPABILITY_OPERATIONS } from "../../catalog/capabilities.ts";
 import { SPEC_DIR } from "../../catalog/paths.ts";
+import { inverseMod2k, unmix } from "../../harness/properties/filters.ts";
 import type { Step } from "../../harness/traces/form.ts";
 import type { IndexEntry, UnitCase } from "../../harness/vectors/read.ts";
 import { fmix64, splitmix64 } from "../../reference/filters/mix.ts";
@@ -30,24 +31,6 @@ function* keysFrom(seed: bigint, n: number): Generator<bigint> {
 
 const M32 = (1n << 32n) - 1n;
 const M64 = (1n << 64n) - 1n;
-
-/** x^-1 modulo 2^k (x odd; `mask` = 2^k - 1), by Newton's iteration. */
-function inverseMod2k(x: bigint, mask: bigint): bigint {
-  let y = x;
-  for (let i = 0; i < 7; i++) y = (y * (2n - x * y)) & mask;
-  return y;
-}
-
-/** The key whose DEC-008 mix is `h` (fmix64 is a bijection of the u64s: each step is invertible). */
-function unmix(h: bigint): bigint {
-  let x = h ^ (h >> 33n);
-  x = (x * inverseMod2k(0xc4ceb9fe1a85ec53n, M64)) & M64;
-  x ^= x >> 33n;
-  x = (x * inverseMod2k(0xff51afd7ed558ccdn, M64)) & M64;
-  x ^= x >> 33n;
-  if (fmix64(x) !== h) throw new Error(`vectors: unmix(${h}) is wrong`);
-  return x;
-}
 
 /**
  * Shard counts far above the small ones, up to 2^32 - 1 (DEC-024 takes any u32 N >= 1): where a reduction

@@ -26,19 +26,21 @@ function fmix64(x: bigint): bigint {
 }
 
 /** x^-1 modulo 2^k (x odd; `mask` = 2^k - 1), by Newton's iteration. */
-function inverseMod2k(x: bigint, mask: bigint): bigint {
+export function inverseMod2k(x: bigint, mask: bigint): bigint {
   let y = x;
   for (let i = 0; i < 7; i++) y = (y * (2n - x * y)) & mask;
   return y;
 }
 
-/** The key whose fmix64 is `h` (each step of fmix64 is invertible). */
-function unmix(h: bigint): bigint {
+/** The key whose DEC-008 mix is `h` (fmix64 is a bijection of the u64s: each step is invertible). */
+export function unmix(h: bigint): bigint {
   let x = h ^ (h >> 33n);
   x = (x * inverseMod2k(0xc4ceb9fe1a85ec53n, M64)) & M64;
   x ^= x >> 33n;
   x = (x * inverseMod2k(0xff51afd7ed558ccdn, M64)) & M64;
-  return x ^ (x >> 33n);
+  x ^= x >> 33n;
+  if (fmix64(x) !== h) throw new Error(`unmix(${h}) is wrong`);
+  return x;
 }
 
 /**

@@ -5,10 +5,10 @@ import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { AslError } from "../../reference/common/errors.ts";
 import { sha256, toHex } from "../../reference/common/hash.ts";
 import { checkStore, openDiskStore, repairStore, type Store } from "../../reference/store/index.ts";
 import { scanJournalBytes } from "../../reference/store/journal-codec.ts";
+import { errorOf, filesOf } from "../../tools/store-files.ts";
 import { cli } from "../helpers/cli.ts";
 
 const dirs: string[] = [];
@@ -22,26 +22,6 @@ function tempDir(): string {
 }
 const text = (s: string) => new TextEncoder().encode(s);
 const keyOf = (b: Uint8Array) => toHex(sha256(b));
-const errorOf = (f: () => unknown): AslError | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return e as AslError;
-  }
-  return undefined;
-};
-
-/** Every file under dir: relative path -> bytes. */
-function filesOf(dir: string, under = ""): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  if (!fs.existsSync(join(dir, under))) return out;
-  for (const e of fs.readdirSync(join(dir, under), { withFileTypes: true })) {
-    const rel = under ? `${under}/${e.name}` : e.name;
-    if (e.isDirectory()) for (const [k, v] of filesOf(dir, rel)) out.set(k, v);
-    else out.set(rel, fs.readFileSync(join(dir, rel)));
-  }
-  return out;
-}
 const asObject = (m: Map<string, Buffer>) =>
   Object.fromEntries([...m].map(([k, v]) => [k, v.toString("hex")]));
 const blocksOf = (m: Map<string, Buffer>) =>
