@@ -90,6 +90,22 @@ export interface AdequacyReport {
   checks_by_rule: Record<string, string[]>;
   /** Every mutant the suite did not kill, and what it is. */
   not_killed: MutantRow[];
+  /** Files of the engine's folders left out of the mutation (no protocol operation reaches them), and why. */
+  left_out: LeftOut[];
+}
+
+/** A file left out of the mutation (stryker.adequacy.config.mjs, LEFT_OUT). */
+export interface LeftOut {
+  file: string;
+  reason: string;
+}
+
+/** The files left out of the mutation, as the committed configuration lists them. */
+export async function leftOutFiles(): Promise<LeftOut[]> {
+  const config = (await import(pathToFileURL(join(REPO_ROOT, "stryker.adequacy.config.mjs")).href)) as {
+    LEFT_OUT: LeftOut[];
+  };
+  return [...config.LEFT_OUT].sort((a, b) => (a.file < b.file ? -1 : 1));
 }
 
 function snippet(source: string, m: StrykerMutant): string {
@@ -152,7 +168,9 @@ export function adequacyReport(
   stryker: StrykerReport,
   triage: TriageEntry[],
   rulesOfCheck: (checkId: string) => readonly string[],
+  leftOut: readonly LeftOut[] = [],
 ): AdequacyReport {
+  const skipped = new Set(leftOut.map((l) => l.file));
   const triaged = new Map(triage.map((t) => [key(t.file, t.mutator, t.original, t.replacement), t]));
   const testName = new Map<string, string>();
   for (const f of Object.values(stryker.testFiles ?? {}))
@@ -161,6 +179,8 @@ export function adequacyReport(
   const rules: Record<string, number> = {};
   const checksByRule: Record<string, Set<string>> = {};
   for (const [file, f] of Object.entries(stryker.files).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    // A Stryker report from before a file was left out still holds its mutants: they are not counted.
+    if (skipped.has(file)) continue;
     for (const m of [...f.mutants].sort(
       (a, b) =>
         a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column,
@@ -222,6 +242,7 @@ export function adequacyReport(
         .map(([k, v]) => [k, [...v].sort()]),
     ),
     not_killed: rows.filter((r) => r.outcome !== "killed"),
+    left_out: [...leftOut],
   };
 }
 
@@ -241,6 +262,14 @@ export function adequacyMarkdown(r: AdequacyReport): string {
       (f) =>
         `| ${f.folder} | ${f.mutants} | ${f.killed} | ${f.survived} | ${f.no_coverage} | ${f.equivalent} | ${f.unreachable} | ${f.errors} | ${pct(f.score)}${f.score < r.target ? " (below target)" : ""} |`,
     ),
+    "",
+    "## Files left out of the mutation",
+    "",
+    "No operation of the protocol reaches these files, so the conformance suite cannot judge their mutants; each has its own tests (stryker.adequacy.config.mjs, LEFT_OUT).",
+    "",
+    "| file | why, and what tests it |",
+    "|---|---|",
+    ...r.left_out.map((l) => `| ${l.file} | ${l.reason.replace(/\|/g, "\\|")} |`),
     "",
     "## Mutants the suite does not kill",
     "",
@@ -312,7 +341,7 @@ export async function runAdequacy(opts: {
   }
   const suite = await loadSuite();
   const byId = new Map(suite.checks.map((c) => [c.id, c.rules]));
-  const report = adequacyReport(stryker, readTriage(), (id) => byId.get(id) ?? []);
+  const report = adequacyReport(stryker, readTriage(), (id) => byId.get(id) ?? [], await leftOutFiles());
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(outDir, "report.md"), adequacyMarkdown(report));
