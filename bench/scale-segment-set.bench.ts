@@ -235,8 +235,9 @@ function lookupRows(
         const foundRate = check(b, qs, S, v.snapshot === "current");
         const useFilters = v.filters;
         // The row's figure: keys no earlier lookup of this process touched (a fresh seed per row), each
-        // looked up once, for at most 2 s: at 1e9 records (25 GB of files) their blocks are mostly not in
-        // the page cache, so this is the rate of lookups that read the disk.
+        // looked up once, for at most 2 s: their blocks were never read by a lookup, so at 1e9 records
+        // (25 GB of files) they come from the disk or from whatever the page cache still holds of the
+        // writing, never from an earlier pass over the same keys.
         const fresh = queries(b, 1 << 16, 0x9e3779b97f4a7c15n + BigInt(k + 1) * 0x2545f4914f6cdd1dn);
         let done = 0;
         const t0 = process.hrtime.bigint();
