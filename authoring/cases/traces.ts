@@ -477,6 +477,46 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    id: "store-reopen-artifact-ids",
+    title:
+      "Keys that share their first 8 bytes given only to ci.put never collide, before or after store.reopen; sixty stored artifacts, one stored again after a tombstone, all survive store.reopen (DEC-015)",
+    target: "store",
+    async run(r) {
+      // DEC-015: only keys whose bytes store.put stored count for an artifact_id collision; keys given
+      // only to ci.put never count, also when store.reopen replays them. The reference's artifact_id is
+      // the key's first 8 bytes, so these keys would collide if they counted; for any implementation they
+      // are just index entries.
+      const x = utf8.encode("artifact-ids: stored");
+      const kx = toHex(sha256(x));
+      const prefix = keyOf("artifact-ids-prefix", 0).slice(0, 16);
+      const [p1, p2, p3] = [1, 2, 3].map((i) => prefix + keyOf("artifact-ids-prefix", i).slice(16));
+      const shadow = kx.slice(0, 16) + keyOf("artifact-ids-prefix", 4).slice(16);
+      await r.put(p1!, loc(0, 0, 0));
+      await r.put(p2!, loc(0, 0, 0), 5);
+      await r.storePut(Buffer.from(x).toString("base64"));
+      await r.put(shadow, loc(0, 0, 0));
+      await r.reopen();
+      await r.put(p3!, loc(0, 0, 0));
+      for (const key of [p1!, p2!, p3!, shadow]) await r.lookup(key);
+      await r.get(kx);
+      await r.reopen();
+      for (const key of [p1!, p2!, p3!, shadow]) await r.lookup(key);
+      // More stored artifacts than the store's first table of artifact ids holds, then a reopen that
+      // replays them all: each is read back whole; one stored again after a tombstone is not a collision.
+      const many = Array.from({ length: 60 }, (_, i) => utf8.encode(`artifact-ids: stored ${i}`));
+      for (const b of many) await r.storePut(Buffer.from(b).toString("base64"));
+      const k0 = toHex(sha256(many[0]!));
+      await r.do("ci.tombstone", { key: k0 });
+      await r.storePut(Buffer.from(many[0]!).toString("base64"));
+      await r.reopen();
+      for (const b of many) await r.get(toHex(sha256(b)));
+      await r.do("ci.tombstone", { key: k0 });
+      await r.storePut(Buffer.from(many[0]!).toString("base64"));
+      await r.get(k0);
+      await r.get(kx);
+    },
+  },
+  {
     id: "store-put-refused-structure",
     title:
       "A PUT whose structure cannot be registered stores and appends nothing, before and after store.reopen (DEC-021)",
