@@ -479,7 +479,7 @@ const SCENARIOS: Scenario[] = [
   {
     id: "store-reopen-artifact-ids",
     title:
-      "Keys that share their first 8 bytes given only to ci.put never collide, before or after store.reopen; sixty stored artifacts, one stored again after a tombstone, all survive store.reopen (DEC-015)",
+      "Keys that share their first 8 bytes given only to ci.put never collide, before or after store.reopen; sixty-four stored artifacts, one stored again after a tombstone, and two with distinct artifact_ids stored twice around a reopen, all survive store.reopen (DEC-015)",
     target: "store",
     async run(r) {
       // DEC-015: only keys whose bytes store.put stored count for an artifact_id collision; keys given
@@ -501,9 +501,9 @@ const SCENARIOS: Scenario[] = [
       await r.get(kx);
       await r.reopen();
       for (const key of [p1!, p2!, p3!, shadow]) await r.lookup(key);
-      // More stored artifacts than the store's first table of artifact ids holds, then a reopen that
+      // More stored artifacts than the reference's first table of artifact ids holds (64), then a reopen that
       // replays them all: each is read back whole; one stored again after a tombstone is not a collision.
-      const many = Array.from({ length: 60 }, (_, i) => utf8.encode(`artifact-ids: stored ${i}`));
+      const many = Array.from({ length: 64 }, (_, i) => utf8.encode(`artifact-ids: stored ${i}`));
       for (const b of many) await r.storePut(Buffer.from(b).toString("base64"));
       const k0 = toHex(sha256(many[0]!));
       await r.do("ci.tombstone", { key: k0 });
@@ -514,6 +514,13 @@ const SCENARIOS: Scenario[] = [
       await r.storePut(Buffer.from(many[0]!).toString("base64"));
       await r.get(k0);
       await r.get(kx);
+      // Two artifacts whose artifact_ids differ (DEC-015: no collision) but which the reference's table
+      // of artifact ids hashes alike (the pair was found by a search over these texts): both are stored.
+      const alike = [89647, 137046].map((i) => utf8.encode(`artifact-ids: same table hash ${i}`));
+      for (const b of alike) await r.storePut(Buffer.from(b).toString("base64"));
+      await r.reopen();
+      for (const b of alike) await r.storePut(Buffer.from(b).toString("base64"));
+      for (const b of alike) await r.get(toHex(sha256(b)));
     },
   },
   {
