@@ -493,6 +493,10 @@ const SCENARIOS: Scenario[] = [
       const shadow = kx.slice(0, 16) + keyOf("artifact-ids-prefix", 4).slice(16);
       await r.put(p1!, loc(0, 0, 0));
       await r.put(p2!, loc(0, 0, 0), 5);
+      // Two artifacts stored first whose artifact_ids the reference's table of artifact ids places in its
+      // first two slots (found by a search over these texts): every later lookup probes past them.
+      for (const i of [64, 56])
+        await r.storePut(Buffer.from(utf8.encode(`artifact-ids: slot ${i}`)).toString("base64"));
       await r.storePut(Buffer.from(x).toString("base64"));
       await r.put(shadow, loc(0, 0, 0));
       await r.reopen();
