@@ -165,7 +165,8 @@ async function largeMembersLookup(request: RequestUnit): Promise<void> {
  * Incidence over large members: R [20000, 30000] (node filter) holds E1, E2, E3; P [30000, 40000] (no
  * filter) holds E1 again at its logseq_min 30000, cuts E2 and adds E4; Q is ASL-only, without projections,
  * and takes part at every S; a small member holds E1 at 200 and E5 at 300. Node 1 is `from` in E1, E2, E4,
- * E5 and `to` in E3; node 2 follows it in every member.
+ * E5 and `to` in E3; node 2 follows it in every member. In R, the refs of node 2^32 + 4 (E6, `to`) follow
+ * those of node 4 (E3 and E6, `from`): the two ids share their low word.
  */
 async function largeMembersIncidence(request: RequestUnit): Promise<void> {
   const E1: Edge = { from: [1n], to: [2n] };
@@ -173,14 +174,17 @@ async function largeMembersIncidence(request: RequestUnit): Promise<void> {
   const E3: Edge = { from: [4n], to: [1n] };
   const E4: Edge = { from: [1n, 2n], to: [5n] };
   const E5: Edge = { from: [1n], to: [7n] };
-  const [e1, e2, e3, e4, e5] = [E1, E2, E3, E4, E5].map(edgeId) as [bigint, bigint, bigint, bigint, bigint];
+  const FAR4 = (1n << 32n) + 4n;
+  const E6: Edge = { from: [4n], to: [FAR4] };
+  const [e1, e2, e3] = [edgeId(E1), edgeId(E2), edgeId(E3)];
+  const [e4, e5, e6] = [edgeId(E4), edgeId(E5), edgeId(E6)];
   const R: SegmentInput = {
     segmentId: 0x2an,
     logseqMin: 20000n,
     logseqMax: 30000n,
     aslRecords: filler(0x2a0000n, 20001n),
-    tgkRecords: [link(25000n, e1), link(25001n, e2), link(25002n, e3, 2)],
-    edges: [E1, E2, E3],
+    tgkRecords: [link(25000n, e1), link(25001n, e2), link(25002n, e3, 2), link(25003n, e6)],
+    edges: [E1, E2, E3, E6],
     filters: [{ build: "xor8", domain: 3 }],
   };
   const P: SegmentInput = {
@@ -213,7 +217,7 @@ async function largeMembersIncidence(request: RequestUnit): Promise<void> {
         [1n],
         [199n, 200n, 300n, 24999n, 25000n, 25001n, 25002n, 29999n, 30000n, 34999n, 35000n, 35001n, 50000n],
       ),
-      ...incidentQ([2n, 3n, 4n, 5n, 6n], [25002n, 30000n, 35001n]),
+      ...incidentQ([2n, 3n, 4n, 5n, 6n, FAR4], [25002n, 25003n, 30000n, 35001n]),
       ...edgeQ([e1, e2], [29999n, 30000n, 35000n]),
     ],
     ["ATXI-NPR-005", "ATXI-VIS-001", "ATXI-VIS-002", "ATXI-VIS-003"],
