@@ -91,7 +91,8 @@ async function query(
  * first record of A), tombstoned at 8000 (C): a reader that stops at the first member whose logseq_max is
  * below the best logseq found must walk the members newest first. Key V: put at 1200 (small) and at 7500
  * (C). Key K: put at 3500 (small) and at 4500 (A): B, whose logseq_max 3000 is below 3500 but whose
- * logseq_min is above A's, must not stop the walk before A. A's filters are an unknown filter, an xor8 of
+ * logseq_min is above A's, must not stop the walk before A. Key Q: put at 1500 (A) and 3600 (small): A,
+ * searched since its logseq_max is above 3600, holds only the older record. A's filters are an unknown filter, an xor8 of
  * TGK edge ids, then a bloom of artifact ids; B has no filter; B's first record sits at its logseq_min.
  * Absent keys include one that shares its low word with B's last record.
  */
@@ -99,6 +100,7 @@ async function largeMembersLookup(request: RequestUnit): Promise<void> {
   const X = 0x77n;
   const V = 0x79n;
   const K = 0x7bn;
+  const Q = 0x7dn;
   const [A0, B0, C0] = [0x1a0000n, 0x1b0000n, 0x1c0000n];
   // TWIN shares its low word with A's filler 514, the record a binary search of A's 1033 records meets
   // first (X and K sort before the fillers, TWIN after them): telling the two apart takes both words.
@@ -107,7 +109,7 @@ async function largeMembersLookup(request: RequestUnit): Promise<void> {
     segmentId: 0xa1n,
     logseqMin: 1n,
     logseqMax: 5000n,
-    aslRecords: [...filler(A0, 10n), put(4000n, X, 1), put(4500n, K, 4), put(5n, TWIN)],
+    aslRecords: [...filler(A0, 10n), put(4000n, X, 1), put(4500n, K, 4), put(5n, TWIN), put(1500n, Q, 6)],
     tgkRecords: [link(4200n, 0x5000n), link(4201n, 0x5001n), link(4202n, 0x5002n)],
     filters: [
       { kind: "unknown", filterType: 3, version: 1, flags: 0, payload: Uint8Array.of(1, 2, 3, 4, 5) },
@@ -136,7 +138,7 @@ async function largeMembersLookup(request: RequestUnit): Promise<void> {
     segmentId: 0x51n,
     logseqMin: 100n,
     logseqMax: 5500n,
-    aslRecords: [put(1100n, X, 3), put(1200n, V, 1), put(3500n, K, 5)],
+    aslRecords: [put(1100n, X, 3), put(1200n, V, 1), put(3500n, K, 5), put(3600n, Q, 7)],
     tgkRecords: [link(5400n, 0x5002n, 2)],
   };
   const last = BigInt(LARGE - 1);
@@ -147,6 +149,7 @@ async function largeMembersLookup(request: RequestUnit): Promise<void> {
     [
       ...artifactQ([X], [1099n, 1100n, 3999n, 4000n, 4500n, 5999n, 7999n, 8000n, 9000n]),
       ...artifactQ([K], [3499n, 3500n, 4499n, 4500n, 9000n]),
+      ...artifactQ([Q], [1499n, 1500n, 3599n, 3600n, 9000n]),
       ...artifactQ([V], [1199n, 1200n, 7499n, 7500n, 9000n]),
       ...artifactQ([A0, A0 + last], [9n, 10n, 1039n, 9000n]),
       ...artifactQ([B0, B0 + last], [1969n, 1970n, 2999n, 9000n]),
