@@ -4,6 +4,7 @@ import { fmix64 } from "../../../reference/filters/mix.ts";
 import type { AslRecord, TgkRecord } from "../../../reference/segment/model.ts";
 import { type Edge, edgeId } from "../../../reference/tgk/edge.ts";
 import type { SetInput, ValidInput } from "../segments/valid.ts";
+import { adequacySetQueryUnits } from "./query-sets.ts";
 import type { RequestUnit } from "./types.ts";
 
 const REC_RULES = ["ATXI-LAY-001", "ATXI-ASL-001", "ATXI-TGK-001", "ATXI-INV-006", "ATXI-INV-008"];
@@ -301,4 +302,6 @@ export async function adequacyQueryUnits(request: RequestUnit): Promise<void> {
     ["segment-encode", "node-projections"],
     "TGK_INVALID_EDGE",
   );
+
+  await adequacySetQueryUnits(request);
 }

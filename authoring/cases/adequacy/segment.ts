@@ -273,6 +273,21 @@ export function adequacySegmentInputs(): ValidInput[] {
       },
       probe: { artifacts: [1n], edges: [], nodes: [], snapshots: [1n] },
     },
+    {
+      name: "sixteen-artifacts-bloom",
+      rules: ["ATXI-LAY-001", "ATXI-ASL-001", "ATXI-FLT-002", "ATXI-FLT-007"],
+      flags: ["BloomFilter"],
+      comment:
+        "sixteen artifacts and a bloom filter on their ids: the base of bloom-misses-sixteenth-artifact",
+      input: {
+        segmentId: 0xad0an,
+        logseqMin: 1n,
+        logseqMax: 16n,
+        aslRecords: Array.from({ length: 16 }, (_, i) => put(BigInt(i + 1), BigInt(0x100 + i))),
+        filters: [{ build: "bloom", domain: 1 }],
+      },
+      probe: { artifacts: [0x100n, 0x10fn], edges: [], nodes: [], snapshots: [16n] },
+    },
   ];
 }
 
@@ -284,6 +299,7 @@ const TARGETS: Record<string, CheckRef> = {
   "asl-order-ids-one-low-word": at("asl-records", 6),
   "asl-order-violation-at-logseq-max": at("asl-records", 6),
   "bloom-misses-id-one-low-word": at("filter-completeness"),
+  "bloom-misses-sixteenth-artifact": at("filter-completeness"),
   "tgk-tombstone-logseq-above-max": at("tgk-records", 6),
   // refs out of (node_id, position, tgk_edge_id, logseq) order
   "node-ref-node-high-word-descending": at("node-refs", 3),
@@ -492,6 +508,27 @@ export function adequacySegmentDrafts(valid: ReadonlyMap<string, Uint8Array>): I
       ["DuplicateLogseq", "WideLogseqRange"],
       "TGK record 1 repeats the logseq 10 of ASL record 0 (TGK record 0 repeats none): TGK record 1 is reported",
       () => [u64(tt.tgk.offsetOf(1) + TR.logseq, 10n)],
+    );
+  }
+  {
+    // A false negative on the last of sixteen keys: the reader finds it after fifteen keys it holds, and
+    // reports the filter (ATXI-FLT-002), wherever in the record area the missed key lies.
+    const sx = dec("sixteen-artifacts-bloom");
+    const f = sx.filters[0] as BloomFilter;
+    const fr = sx.filterFrames[0]!;
+    const keep = new Set(Array.from({ length: 15 }, (_, i) => bloomProbePositions(f, sx.asl.id(i))).flat());
+    const bit = bloomProbePositions(f, sx.asl.id(15)).find((p) => !keep.has(p));
+    if (bit === undefined) throw new Error("vectors: every bit of the sixteenth artifact is shared");
+    add(
+      "sixteen-artifacts-bloom",
+      "bloom-misses-sixteenth-artifact",
+      "SEG_FILTER_FALSE_NEGATIVE",
+      ["FalseNegative"],
+      "a bit only the sixteenth (last) artifact_id probes is cleared: the fifteen before it are held",
+      (b) => {
+        const at = fr.payloadOffset + 16 + (bit >>> 3);
+        return [u8(at, b[at]! & ~(1 << (bit & 7)))];
+      },
     );
   }
   return out;
