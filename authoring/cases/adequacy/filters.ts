@@ -44,11 +44,15 @@ export async function adequacyFilterUnits(request: RequestUnit): Promise<void> {
     ["filter-bloom"],
   );
   // 65,537 keys: one more than the reference's bulk writer copies into its memory at a time (bulk.ts CHUNK),
-  // so the last key is set in a second pass.
+  // so the greatest key is set in a second pass. It is 2^64 - 1, one of whose 7 bits no other key sets (with
+  // 65,536 as the last key all 7 are set by the others, so a writer that dropped it would go unseen).
   await request(
     "filter-build/bloom/65537-keys",
     "filter.build",
-    { kind: "bloom", keys: Array.from({ length: 65537 }, (_, i) => String(i)) },
+    {
+      kind: "bloom",
+      keys: [...Array.from({ length: 65536 }, (_, i) => String(i)), "18446744073709551615"],
+    },
     ["ATXI-FLT-007", "ATXI-FLT-004"],
     ["filter-bloom"],
   );
