@@ -12,6 +12,10 @@
 //   acute), whose code point's low 7 bits are those of "a": not 64 lowercase hex digits, a
 //   malformed value (DEC-033 step 4): CI_INVALID_ARGUMENT (STO-CUR-005), as the uppercase key is; a reader
 //   that looks at the low 7 bits of each character takes it for a key.
+// - request-value/ci.lookup/key-63-digits and <op>/key-65-digits: a key one digit short or one too long
+//   (DEC-033 step 4: CI_INVALID_ARGUMENT); a reader that parses the first 64 digits without checking the
+//   length takes 65 digits for a key. ci.lookup is the one request whose key reaches the index unchecked
+//   by the store (reference/store/store.ts checks put and tombstone keys first).
 import type { Trace } from "../../../harness/traces/form.ts";
 import { keyOf, loc, Recorder, traceOf } from "../trace-recorder.ts";
 import type { RequestUnit } from "./types.ts";
@@ -75,6 +79,32 @@ export async function adequacyContentIndexTraces(): Promise<Trace[]> {
 export async function adequacyContentIndexUnits(request: RequestUnit): Promise<void> {
   const key = `${keyOf("non-ascii", 0).slice(0, 63)}\u00e1`;
   const place = { block_id: "1", offset: "0", length: "1" };
+  const k64 = keyOf("key-length", 0);
+  for (const [name, bad] of [
+    ["key-63-digits", k64.slice(1)],
+    ["key-65-digits", `${k64}0`],
+  ] as const) {
+    const ops =
+      name === "key-63-digits"
+        ? (["ci.lookup"] as const)
+        : (["ci.put", "ci.tombstone", "ci.lookup"] as const);
+    for (const op of ops) {
+      const args =
+        op === "ci.put"
+          ? { key: bad, location: place, type_tag: null }
+          : op === "ci.lookup"
+            ? { key: bad, at: null }
+            : { key: bad };
+      await request(
+        `request-value/${op}/${name}`,
+        op,
+        args,
+        ["STO-CUR-005"],
+        ["content-index"],
+        "CI_INVALID_ARGUMENT",
+      );
+    }
+  }
   for (const [op, args] of [
     ["ci.put", { key, location: place, type_tag: null }],
     ["ci.tombstone", { key }],
