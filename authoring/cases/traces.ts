@@ -7,6 +7,7 @@
 // SHA-256 of fixed text, choices from a fixed PRNG, and no clock or environment is read.
 import type { Trace } from "../../harness/traces/form.ts";
 import { sha256, toHex } from "../../reference/common/hash.ts";
+import { adequacyContentIndexTraces } from "./adequacy/content-index.ts";
 import { adequacyDerivedTraces } from "./adequacy/derived.ts";
 import { keyOf, loc, prng, Recorder, traceOf, U64_MAX, utf8 } from "./trace-recorder.ts";
 
@@ -621,5 +622,6 @@ export async function generateTraces(): Promise<Trace[]> {
   for (const seed of RANDOM_SEEDS) out.push(await randomTrace(seed, false));
   for (const seed of RETIRE_SEEDS) out.push(await randomTrace(seed, true));
   out.push(...(await adequacyDerivedTraces()));
+  out.push(...(await adequacyContentIndexTraces()));
   return out;
 }

@@ -17,7 +17,9 @@ import { inverseMod2k, unmix } from "../../harness/properties/filters.ts";
 import type { Step } from "../../harness/traces/form.ts";
 import type { IndexEntry, UnitCase } from "../../harness/vectors/read.ts";
 import { fmix64, splitmix64 } from "../../reference/filters/mix.ts";
+import { adequacyContentIndexUnits } from "../cases/adequacy/content-index.ts";
 import { adequacyDerivedUnits } from "../cases/adequacy/derived.ts";
+import { adequacyFilterUnits } from "../cases/adequacy/filters.ts";
 import { adequacyQueryUnits } from "../cases/adequacy/query.ts";
 import { adequacySegmentUnits } from "../cases/adequacy/segment.ts";
 import { adequacyStateUnits } from "../cases/adequacy/state.ts";
@@ -984,6 +986,8 @@ export async function unitFiles(): Promise<GeneratedPart> {
   await adequacyQueryUnits(request);
   await adequacyStateUnits(request);
   await adequacyDerivedUnits(request);
+  await adequacyFilterUnits(request);
+  await adequacyContentIndexUnits(request);
   return {
     files: [
       jsonFile("units/manifest.json", {
