@@ -16,16 +16,10 @@
 import { encodeSegment, type SegmentInput } from "../../../reference/segment/encode.ts";
 import type { AslRecord, TgkRecord } from "../../../reference/segment/model.ts";
 import { type Edge, edgeId, edgeNodeRefs } from "../../../reference/tgk/edge.ts";
+import { del, put } from "../segments/valid.ts";
 import type { RequestUnit } from "./types.ts";
 
 const b64 = (u: Uint8Array) => Buffer.from(u).toString("base64");
-const put = (logseq: bigint, artifactId: bigint, typeTag?: number): AslRecord => ({
-  logseq,
-  artifactId,
-  typeTag,
-  tombstone: false,
-});
-const del = (logseq: bigint, artifactId: bigint): AslRecord => ({ logseq, artifactId, tombstone: true });
 const link = (logseq: bigint, tgkEdgeId: bigint, role: TgkRecord["role"] = 1): TgkRecord => ({
   logseq,
   tgkEdgeId,

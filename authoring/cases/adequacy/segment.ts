@@ -9,20 +9,15 @@ import { bloomProbePositions } from "../../../reference/filters/bloom.ts";
 import type { BloomFilter } from "../../../reference/filters/filter.ts";
 import { decodeSegment } from "../../../reference/segment/decode.ts";
 import { AR, NR, TR } from "../../../reference/segment/layout.ts";
-import type { AslRecord, TgkRecord } from "../../../reference/segment/model.ts";
+import type { TgkRecord } from "../../../reference/segment/model.ts";
 import { type Edge, edgeId } from "../../../reference/tgk/edge.ts";
 import { applyEdits, at, type CheckRef, type Edit, type InvalidDraft, u8, u64 } from "../segments/edits.ts";
 import type { ValidInput } from "../segments/valid.ts";
+import { put } from "../segments/valid.ts";
 import type { RequestUnit } from "./types.ts";
 
 const P32 = 1n << 32n;
 
-const put = (logseq: bigint, artifactId: bigint, typeTag?: number): AslRecord => ({
-  logseq,
-  artifactId,
-  typeTag,
-  tombstone: false,
-});
 const rec = (
   logseq: bigint,
   tgkEdgeId: bigint,

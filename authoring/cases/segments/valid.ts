@@ -31,13 +31,19 @@ export const EID: Record<string, bigint> = Object.fromEntries(
 );
 export const ALL_EDGES: Edge[] = Object.values(EDGES);
 
-const put = (logseq: bigint, artifactId: bigint, typeTag?: number): AslRecord => ({
+/** An ASL PUT record (the case files build segments from these). */
+export const put = (logseq: bigint, artifactId: bigint, typeTag?: number): AslRecord => ({
   logseq,
   artifactId,
   typeTag,
   tombstone: false,
 });
-const del = (logseq: bigint, artifactId: bigint): AslRecord => ({ logseq, artifactId, tombstone: true });
+/** An ASL tombstone record. */
+export const del = (logseq: bigint, artifactId: bigint): AslRecord => ({
+  logseq,
+  artifactId,
+  tombstone: true,
+});
 const edge = (logseq: bigint, name: string, role: TgkRecord["role"], edgeTypeKey?: number): TgkRecord => ({
   logseq,
   tgkEdgeId: EID[name]!,
