@@ -374,6 +374,39 @@ static int capture_sync(int fd) {
   return 0;
 }
 
+// The harness's hold (SHADOW/hold, absent unless it asks): a count N of syncs to let through. Each sync
+// of a file or directory under the data directory counts one down; the one that finds 1 writes "held"
+// and stops the process for good, before the sync: the harness then kills it, and the power cut finds
+// that sync's bytes not durable. This is how a crash check lands a kill just before an operation's
+// N-th sync, which no timing from outside can do reliably.
+static void maybe_hold(int fd) {
+  if (!active || !under_data(fd)) return;
+  int saved = errno;
+  char path[PATH_MAX], buf[32];
+  if (snprintf(path, sizeof path, "%s/hold", shadow_dir) >= (int)sizeof path) return;
+  int c = open(path, O_RDWR | O_CLOEXEC);
+  if (c < 0) {
+    errno = saved;
+    return;
+  }
+  ssize_t n = pread(c, buf, sizeof buf - 1, 0);
+  long left = 0;
+  if (n > 0) {
+    buf[n] = 0;
+    left = strtol(buf, NULL, 10);
+  }
+  if (left > 1) {
+    int m = snprintf(buf, sizeof buf, "%ld\n", left - 1);
+    if (ftruncate(c, 0) < 0 || pwrite(c, buf, m, 0) != m) {}
+  } else if (left == 1) {
+    if (ftruncate(c, 0) < 0 || pwrite(c, "held\n", 5, 0) != 5) {}
+    close(c);
+    for (;;) pause();
+  }
+  close(c);
+  errno = saved;
+}
+
 static int after_sync(int r, int fd) {
   if (r != 0 || !active) return r;
   int saved = errno;
@@ -384,11 +417,13 @@ static int after_sync(int r, int fd) {
 
 int fsync(int fd) {
   ensure();
+  maybe_hold(fd);
   return after_sync(real_fsync(fd), fd);
 }
 
 int fdatasync(int fd) {
   ensure();
+  maybe_hold(fd);
   return after_sync(real_fdatasync(fd), fd);
 }
 

@@ -79,7 +79,11 @@ export interface PowercutOptions {
   seed?: number;
 }
 
-const SHAPES = ["lost", "prefix", "zeros", "kept"] as const;
+/**
+ * A torn cut's shapes, drawn per file: the two that leave a torn tail (a prefix of the bytes, or their length
+ * as zeros) twice as often as the two that leave none, since a torn tail is what recovery must handle.
+ */
+const SHAPES = ["lost", "prefix", "zeros", "kept", "prefix", "zeros"] as const;
 
 export type PowercutAvailability = { ok: true } | { ok: false; reason: string };
 
@@ -386,8 +390,9 @@ class Rollback {
       .digest();
     let shape: TornTail["shape"] = SHAPES[h[0]! % SHAPES.length]!;
     if (shape === "prefix" && unsynced < 2) shape = "lost";
-    const kept =
-      shape === "lost" ? 0 : shape === "prefix" ? 1 + (h.readUInt32BE(1) % (unsynced - 1)) : unsynced;
+    // A prefix is as often shorter than 16 bytes (a record's header cut short) as anywhere in the rest.
+    const span = h[5]! % 2 === 0 ? Math.min(unsynced - 1, 15) : unsynced - 1;
+    const kept = shape === "lost" ? 0 : shape === "prefix" ? 1 + (h.readUInt32BE(1) % span) : unsynced;
     this.summary.tails ??= [];
     this.summary.tails.push({
       file,

@@ -49,6 +49,12 @@ export interface PowerCut {
   env(dir: string, shadow: string): Record<string, string>;
   /** After the kill: rolls the directory back to its last durable state, and says what that discarded. */
   cut(dir: string, shadow: string): Promise<CutSummary>;
+  /**
+   * Stops the implementation just before its `syncs`-th sync under the directory from now (0: never),
+   * and tells whether it is stopped there: the kill "at a write" of a power-cut schedule lands there.
+   */
+  hold?(shadow: string, syncs: number): void;
+  held?(shadow: string): boolean;
 }
 
 export class CrashFault extends Error {
@@ -75,35 +81,69 @@ function listing(dir: string): string {
 const tick = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * Waits, blocking this thread in steps of 20 µs, until the directory changes (the in-flight operation's
- * first write landed) or `maxMs` passed. The files present are watched through open descriptors (an fstat
- * costs a microsecond), and the listing is read again every few steps for new files. Blocking on purpose:
- * the kill must follow the write closely, and no answer needs reading meanwhile (one that arrives is not
- * acknowledged).
+ * Waits, blocking this thread in steps of 20 µs, until the in-flight operation has written to its
+ * `files`-th file of the directory (a file not written before grew or shrank, or a file appeared or went),
+ * or `maxMs` passed before the first write, or `nextMs` after the last counted one (the operation may be
+ * done writing). A PUT that writes its bytes and then its record is killed between the two with files = 1,
+ * and with files = 2 right after the record's write, before it can be synced. The files present are
+ * watched through open descriptors (an fstat costs a microsecond), and the listing is read again every few
+ * steps for new files. Blocking on purpose: the kill must follow the write closely, and no answer needs
+ * reading meanwhile (one that arrives is not acknowledged).
  */
 async function untilChanged(
   dir: string,
   before: string,
   maxMs: number,
   written: Promise<void>,
+  files = 1,
+  nextMs = maxMs,
 ): Promise<void> {
-  const fds: [number, bigint][] = [];
-  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
-    try {
-      const fd = openSync(join(dir, name), "r");
-      fds.push([fd, fstatSync(fd, { bigint: true }).size]);
-    } catch {}
-  }
+  const watched = new Map<string, { fd: number; size: bigint; written: boolean }>();
+  const names = () => (readdirSync(dir, { recursive: true }) as string[]).sort().join("\n");
+  /** Watches the files not watched yet; those that appear while the operation runs count as written. */
+  const watchNew = (written: boolean): void => {
+    for (const name of readdirSync(dir, { recursive: true }) as string[]) {
+      if (watched.has(name)) continue;
+      try {
+        const fd = openSync(join(dir, name), "r");
+        watched.set(name, { fd, size: fstatSync(fd, { bigint: true }).size, written });
+      } catch {}
+    }
+  };
+  watchNew(false);
+  let listed = before;
+  let known = names();
   try {
     await written; // the whole request in the pipe first: this thread is blocked from here on
-    const end = performance.now() + maxMs;
-    for (let step = 0; performance.now() < end; step++) {
-      for (const [fd, size] of fds) if (fstatSync(fd, { bigint: true }).size !== size) return;
-      if (step % 16 === 15 && listing(dir) !== before) return;
+    let end = performance.now() + maxMs;
+    for (let seen = 0, step = 0; performance.now() < end; step++) {
+      let fresh = false;
+      for (const f of watched.values()) {
+        const size = fstatSync(f.fd, { bigint: true }).size;
+        if (size === f.size) continue;
+        f.size = size;
+        if (!f.written) fresh = f.written = true;
+      }
+      if (!fresh && step % 16 === 15) {
+        const now = listing(dir);
+        if (now !== listed) {
+          listed = now;
+          const n = names();
+          if (n !== known) {
+            known = n;
+            fresh = true;
+            watchNew(true);
+          }
+        }
+      }
+      if (fresh) {
+        if (++seen >= files) return;
+        end = performance.now() + nextMs;
+      }
       Atomics.wait(tick, 0, 0, 0.02);
     }
   } finally {
-    for (const [fd] of fds) closeSync(fd);
+    for (const f of watched.values()) closeSync(f.fd);
   }
 }
 
@@ -517,16 +557,33 @@ export async function runSchedule(
         const i = next++;
         const op = ops[i]!;
         let settled: Outcome<unknown> | undefined;
-        const before = life.end === "at-write" ? listing(dir) : undefined;
+        // At a write under a power cut: just before the operation's write-th sync (the interposer stops the
+        // process there), so that the bytes that sync was for are what the cut finds not durable.
+        const holding = life.end === "at-write" && power?.hold !== undefined;
+        if (holding) power.hold!(shadow, life.write);
+        const before = life.end === "at-write" && !holding ? listing(dir) : undefined;
         const pending = send(op, i).then((o) => {
           settled = o;
         });
         // Up to a quarter past the time such an operation took: sometimes it completes first, or is applied
         // with its answer still unread when the kill lands. At-write: as soon as the directory changes.
-        if (before) await untilChanged(dir, before, 5000, impl.requestWritten());
+        if (holding) {
+          await impl.requestWritten();
+          const end = performance.now() + 5000;
+          while (!power.held!(shadow) && settled === undefined && performance.now() < end) await sleep(0.2);
+        } else if (before)
+          await untilChanged(
+            dir,
+            before,
+            5000,
+            impl.requestWritten(),
+            life.write,
+            Math.max(20, 2 * latency[category(op)]),
+          );
         else await sleep(life.at * 1.25 * latency[category(op)]);
         const answered = settled;
         await impl.crash();
+        if (holding) power.hold!(shadow, 0);
         await pending;
         if (answered && "ok" in answered) {
           tally.answeredFirst++;

@@ -20,6 +20,12 @@ export interface Life {
   end: CrashEnd;
   /** For "in-flight": where the kill lands, as a fraction of the time such an operation took so far. */
   at: number;
+  /**
+   * For "at-write": the kill lands as the operation's `write`-th change to the directory lands (1: its
+   * first write, the gap between a PUT's data and its record; 2: its second, typically the log record
+   * written and not yet synced, which a power cut then tears).
+   */
+  write: number;
   /** When set, the restart's store.open is killed too, at this fraction of the time an open took so far. */
   openKill?: number;
 }
@@ -59,9 +65,14 @@ export function stream(seed: number, a: number, b: number): () => number {
   };
 }
 
-/** Schedule `index` of a run with `seed`: 2 to 4 crashes on one directory, the first at a write. */
+/**
+ * Schedule `index` of a run with `seed`: 2 to 4 crashes on one directory, the first at a write (at the
+ * first write in even schedules, the second in odd ones; drawn for the others).
+ */
 export function scheduleOf(seed: number, index: number): Schedule {
   const r = stream(seed, index, 0);
+  // Its own stream, so that adding the write's number left every other draw of a schedule as it was.
+  const w = stream(seed, index, 0x77726974);
   const n = 2 + Math.floor(r() * 3);
   const lives: Life[] = [];
   for (let i = 0; i < n; i++) {
@@ -73,7 +84,8 @@ export function scheduleOf(seed: number, index: number): Schedule {
     const at = r();
     const killOpen = r() < 0.2;
     const openAt = r();
-    lives.push({ ops, end, at, ...(killOpen ? { openKill: openAt } : {}) });
+    const write = i === 0 ? 1 + (index % 2) : 1 + Math.floor(w() * 2);
+    lives.push({ ops, end, at, write, ...(killOpen ? { openKill: openAt } : {}) });
   }
   return { seed, index, lives };
 }
@@ -134,7 +146,7 @@ export function operationsOf(s: Schedule, extra: number): { ops: Op[]; inFlight:
     const r = stream(s.seed, s.index, i + 1);
     const x = r();
     let op: Op;
-    // A kill at the first write is aimed at the gap between a PUT's writes: that operation is always a PUT.
+    // A kill at a write is aimed at the gaps between a PUT's writes: that operation is always a PUT.
     if (atWrite.has(i)) op = put(s, i, x < 0.5, r);
     else if (inFlight.has(i) && x < 0.6) op = put(s, i, true, r);
     else if (i > 0 && x < 0.14) op = { kind: "snapshot" };
@@ -154,6 +166,8 @@ function put(s: Schedule, i: number, large: boolean, r: () => number): Op {
   return { kind: "put", bytes, key: keyOf(bytes), large };
 }
 
+const ordinal = (n: number) => (n === 1 ? "first" : n === 2 ? "second" : n === 3 ? "third" : `${n}th`);
+
 /** One line per life, for a failure's report: what the schedule does. */
 export function describeSchedule(s: Schedule): string {
   return s.lives
@@ -163,7 +177,7 @@ export function describeSchedule(s: Schedule): string {
           l.end === "after-ack"
             ? "the kill"
             : l.end === "at-write"
-              ? "one more sent and the kill at its first write to the directory"
+              ? `one more sent and the kill at its ${ordinal(l.write)} write to the directory (under a power cut: just before its ${ordinal(l.write)} sync)`
               : `one more sent and the kill at ${(l.at * 1.25).toFixed(2)} of such an operation's time`
         }${l.openKill !== undefined ? `; the restart's store.open killed at ${l.openKill.toFixed(2)} of its time` : ""}`,
     )

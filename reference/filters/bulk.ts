@@ -264,6 +264,15 @@ function kernels(): Kernels {
   return new wasm.Instance(module).exports as Kernels;
 }
 export const _kernelsForTest = kernels;
+/**
+ * Forgets the compiled module and its instance (the next call assembles them again): for `npm run adequacy`,
+ * whose mutants switch on and off in one process, so a module compiled under one mutant must not serve the
+ * next (test/adequacy/suite.adequacy.ts calls it before every check).
+ */
+export function _forgetKernelsForTest(): void {
+  module = undefined;
+  cached = undefined;
+}
 
 /** Keys per call: the key bytes are copied into the module's memory this many structures at a time. */
 const CHUNK = 1 << 16;

@@ -231,6 +231,47 @@ describe("power cut", () => {
         });
       });
 
+    it("holds a program just before its N-th sync under the data directory when SHADOW/hold says N, so that sync's bytes are lost to the cut", async () => {
+      for (const holdAt of [1, 2]) {
+        const { data, shadow } = dirs();
+        seed(data);
+        await preparePowercut(data, shadow);
+        writeFileSync(join(shadow, "hold"), `${holdAt}\n`);
+        // Two synced appends; "ready" only after both (a held program never prints it).
+        const prog = String.raw`
+import os, sys, time
+d = sys.argv[1]
+with open(os.path.join(d, "log.txt"), "ab") as f:
+    f.write(b"L1\n"); f.flush(); os.fdatasync(f.fileno())
+    f.write(b"L2\n"); f.flush(); os.fsync(f.fileno())
+print("ready", flush=True); time.sleep(600)
+`;
+        const child = spawn("python3", ["-c", prog, data], {
+          env: { ...process.env, ...powercutEnv(data, shadow) },
+          detached: true,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let out = "";
+        child.stdout!.on("data", (d) => {
+          out += d;
+        });
+        const exited = new Promise<void>((res) => child.on("exit", () => res()));
+        const until = Date.now() + 10_000;
+        while (readFileSync(join(shadow, "hold"), "utf8") !== "held\n" && Date.now() < until)
+          await new Promise((r) => setTimeout(r, 5));
+        expect(readFileSync(join(shadow, "hold"), "utf8"), `hold at ${holdAt}`).toBe("held\n");
+        expect(out, `hold at ${holdAt}: stopped before it could finish`).toBe("");
+        // Both writes reached the page cache before the held sync (the second only when holding at 2).
+        expect(tree(data)["log.txt"]).toBe(holdAt === 1 ? "L0\nL1\n" : "L0\nL1\nL2\n");
+        process.kill(-child.pid!, "SIGKILL");
+        await exited;
+        rmSync(join(shadow, "hold"));
+        await powerCut(data, shadow);
+        // The held sync never ran: its bytes are gone; the sync before it (holding at 2) kept L1.
+        expect(tree(data)["log.txt"], `hold at ${holdAt}`).toBe(holdAt === 1 ? "L0\n" : "L0\nL1\n");
+      }
+    });
+
     it("never changes what a program writes: with the interposer, the files left before the cut are those a run without it leaves", async () => {
       for (const lang of ["python", "node"] as const) {
         const plain = dirs();

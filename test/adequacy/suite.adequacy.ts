@@ -3,10 +3,13 @@
 // harness, the vectors and the oracle taken from the pristine tree (ASL_PRISTINE_ROOT, the checkout
 // Stryker copied from). A check that passes on the pristine engine and fails on a mutated one kills that
 // mutant; per-test coverage runs each mutant against the checks that reach it only.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { describe, it } from "vitest";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { beforeEach, describe, it } from "vitest";
 import { InProcessAdapter } from "../../adapters/in-process.ts";
+import type { Check } from "../../harness/checks/types.ts";
 
 const PRISTINE = process.env.ASL_PRISTINE_ROOT;
 if (!PRISTINE) throw new Error("ASL_PRISTINE_ROOT is not set: run this through `npm run adequacy`");
@@ -20,6 +23,9 @@ const oracle = await pristine<typeof import("../../adapters/reference/index.ts")
 );
 const { InProcessAdapter: PristineAdapter } =
   await pristine<typeof import("../../adapters/in-process.ts")>("adapters/in-process.ts");
+const { powercutAvailable } = await pristine<typeof import("../../adapters/powercut/powercut.ts")>(
+  "adapters/powercut/powercut.ts",
+);
 
 // The engine of this tree, imported here at the top (what a module runs while it loads is covered by every
 // check: Stryker's static mutants) but with its failure caught: a mutant that throws while its module loads
@@ -31,35 +37,108 @@ const engine = await import("../../adapters/reference/index.ts").catch((e: unkno
   return undefined;
 });
 
+// The WebAssembly kernels of the filters are compiled once per process and kept; mutants switch on and off
+// in one process, so each check starts without them, or every mutant of the kernels' assembly would be
+// judged by the module compiled before it was switched on.
+const bulk = await import("../../reference/filters/bulk.ts").catch(() => undefined);
+
 const suite = await loadSuite();
 const SEED = Number(process.env.ASL_ADEQUACY_SEED ?? 20261122);
 const RUNS = Number(process.env.ASL_ADEQUACY_RUNS ?? 40);
 
-describe("the conformance suite against the engine of this tree", () => {
-  // The crash checks are left out: they kill a served process, seconds per check and per mutant, and the
-  // engine code they reach (the disk store's recovery) is what reference/store's own tests mutate.
-  for (const check of suite.checks.filter((c) => c.kind !== "crash")) {
-    it(check.id, async () => {
-      if (!engine) throw new Error(`the engine of this tree does not load: ${String(engineError)}`);
-      const adapter = new InProcessAdapter(engine.createReferenceImplementation());
-      const reference = new PristineAdapter(oracle.createReferenceImplementation());
-      try {
-        const [o] = await runChecks({
-          adapter,
-          reference,
-          checks: [check],
-          seed: SEED,
-          runs: RUNS,
-          replayCommand: (id) => id,
-        });
-        if (!o) throw new Error("no record");
-        if (o.fault) throw new Error(`fault ${o.fault.code}: ${o.fault.message.split("\n")[0]}`);
-        if (o.findings.length > 0)
-          throw new Error(`[${o.findings[0]!.rules.join(", ")}] ${o.findings[0]!.message.split("\n")[0]}`);
-      } finally {
-        await adapter.close();
-        await reference.close();
-      }
+/** What Stryker's instrumented code keeps on globalThis (@stryker-mutator/api, INSTRUMENTER_CONSTANTS). */
+interface StrykerNamespace {
+  activeMutant?: string;
+  currentTestId?: string;
+  mutantCoverage?: { static: Record<string, number>; perTest: Record<string, Record<string, number>> };
+}
+const stryker = () => (globalThis as { __stryker__?: StrykerNamespace }).__stryker__;
+
+/** This tree (Stryker's sandbox): its `asl-conform serve` runs the mutated engine. */
+const SANDBOX = fileURLToPath(new URL("../../", import.meta.url));
+const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
+async function judge(check: Check, launch?: { command: string }): Promise<void> {
+  if (!engine) throw new Error(`the engine of this tree does not load: ${String(engineError)}`);
+  const adapter = new InProcessAdapter(engine.createReferenceImplementation());
+  const reference = new PristineAdapter(oracle.createReferenceImplementation());
+  try {
+    const [o] = await runChecks({
+      adapter,
+      reference,
+      checks: [check],
+      seed: SEED,
+      runs: RUNS,
+      replayCommand: (id) => id,
+      ...(launch ? { launch } : {}),
     });
+    if (!o) throw new Error("no record");
+    if (o.fault) throw new Error(`fault ${o.fault.code}: ${o.fault.message.split("\n")[0]}`);
+    if (o.findings.length > 0)
+      throw new Error(`[${o.findings[0]!.rules.join(", ")}] ${o.findings[0]!.message.split("\n")[0]}`);
+  } finally {
+    await adapter.close();
+    await reference.close();
+  }
+}
+
+/**
+ * A crash check (crash/kill, crash/power-cut) against this tree's engine served as a process, the way the
+ * suite runs it against any implementation. The child learns the active mutant from
+ * __STRYKER_ACTIVE_MUTANT__, which Stryker's instrumented code reads at load. In the dry run, the child's
+ * coverage (test/adequacy/child-coverage.mjs) is added to this check's, so the recovery code only a
+ * restarted process runs counts as reached by the crash checks, and its mutants are run against them.
+ */
+async function judgeCrash(check: Check): Promise<void> {
+  const ns = stryker();
+  const saved = { ...process.env };
+  let coverageDir: string | undefined;
+  if (ns?.activeMutant !== undefined) process.env.__STRYKER_ACTIVE_MUTANT__ = ns.activeMutant;
+  else if (ns?.currentTestId !== undefined) {
+    coverageDir = mkdtempSync(join(tmpdir(), "asl-adequacy-coverage-"));
+    process.env.ASL_ADEQUACY_COVERAGE_DIR = coverageDir;
+  }
+  const command = [
+    process.execPath,
+    "--import",
+    join(SANDBOX, "test/adequacy/child-coverage.mjs"),
+    join(SANDBOX, "bin/asl-conform.js"),
+    "serve",
+  ]
+    .map(quote)
+    .join(" ");
+  try {
+    await judge(check, { command });
+  } finally {
+    for (const k of ["__STRYKER_ACTIVE_MUTANT__", "ASL_ADEQUACY_COVERAGE_DIR"])
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    if (coverageDir !== undefined && ns?.currentTestId !== undefined) {
+      ns.mutantCoverage ??= { static: {}, perTest: {} };
+      ns.mutantCoverage.perTest[ns.currentTestId] ??= {};
+      const mine = ns.mutantCoverage.perTest[ns.currentTestId]!;
+      for (const f of readdirSync(coverageDir)) {
+        let child: StrykerNamespace["mutantCoverage"];
+        try {
+          child = JSON.parse(readFileSync(join(coverageDir, f), "utf8"));
+        } catch {
+          continue; // cut short by the kill while it was written; the next answer wrote it again
+        }
+        for (const counts of [child?.static ?? {}, ...Object.values(child?.perTest ?? {})])
+          for (const [id, n] of Object.entries(counts)) mine[id] = (mine[id] ?? 0) + n;
+      }
+      rmSync(coverageDir, { recursive: true, force: true });
+    }
+  }
+}
+
+describe("the conformance suite against the engine of this tree", () => {
+  beforeEach(() => bulk?._forgetKernelsForTest());
+  for (const check of suite.checks.filter((c) => c.kind !== "crash")) it(check.id, () => judge(check));
+  // The crash checks last: they take seconds each, and Stryker stops at a mutant's first failing check.
+  const power = powercutAvailable();
+  for (const check of suite.checks.filter((c) => c.kind === "crash")) {
+    if (check.id === "crash/power-cut" && !power.ok) it.skip(`${check.id} (${power.reason})`, () => {});
+    else it(check.id, () => judgeCrash(check), 120_000);
   }
 });
