@@ -48,11 +48,22 @@ export interface TriageEntry {
   mutator: string;
   original: string;
   replacement: string;
-  verdict: "equivalent" | "unreachable";
+  verdict: "equivalent" | "unreachable" | "too-costly";
   reason: string;
 }
 
-export type Outcome = "killed" | "survived" | "no-coverage" | "equivalent" | "unreachable" | "error";
+/**
+ * too-costly: the suite could kill it through the protocol, but only with an input past what a run can
+ * afford (2^31 entries, say); triaged with that size, and counted as NOT killed in the score.
+ */
+export type Outcome =
+  | "killed"
+  | "survived"
+  | "no-coverage"
+  | "too-costly"
+  | "equivalent"
+  | "unreachable"
+  | "error";
 
 export interface MutantRow {
   file: string;
@@ -74,8 +85,10 @@ export interface FolderRow {
   no_coverage: number;
   equivalent: number;
   unreachable: number;
+  /** Triaged as killable only past what a run can afford: counted as not killed. */
+  too_costly: number;
   errors: number;
-  /** killed / (mutants - equivalent - unreachable - errors). */
+  /** killed / (mutants - equivalent - unreachable - errors): a too-costly mutant counts against it. */
   score: number;
 }
 
@@ -220,6 +233,7 @@ export function adequacyReport(
       no_coverage: n("no-coverage"),
       equivalent: n("equivalent"),
       unreachable: n("unreachable"),
+      too_costly: n("too-costly"),
       errors: n("error"),
       score: denominator === 0 ? 1 : Math.round((n("killed") / denominator) * 10_000) / 10_000,
     };
@@ -256,11 +270,11 @@ export function adequacyMarkdown(r: AdequacyReport): string {
     "",
     `Target: at least ${pct(r.target)} of the mutants that are neither equivalent nor unreachable through the protocol, in every folder.`,
     "",
-    "| folder | mutants | killed | survived | no coverage | equivalent | unreachable | errors | score |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| folder | mutants | killed | survived | no coverage | too costly | equivalent | unreachable | errors | score |",
+    "|---|---|---|---|---|---|---|---|---|---|",
     ...[...r.folders, r.totals].map(
       (f) =>
-        `| ${f.folder} | ${f.mutants} | ${f.killed} | ${f.survived} | ${f.no_coverage} | ${f.equivalent} | ${f.unreachable} | ${f.errors} | ${pct(f.score)}${f.score < r.target ? " (below target)" : ""} |`,
+        `| ${f.folder} | ${f.mutants} | ${f.killed} | ${f.survived} | ${f.no_coverage} | ${f.too_costly} | ${f.equivalent} | ${f.unreachable} | ${f.errors} | ${pct(f.score)}${f.score < r.target ? " (below target)" : ""} |`,
     ),
     "",
     "## Files left out of the mutation",
@@ -273,7 +287,7 @@ export function adequacyMarkdown(r: AdequacyReport): string {
     "",
     "## Mutants the suite does not kill",
     "",
-    "`equivalent`: no request of the protocol can tell the mutant from the engine (the reason says why). `unreachable`: the code is behind no operation of the protocol. `survived` / `no-coverage` without a reason: a hole to close with a check or a vector.",
+    "`equivalent`: no request of the protocol can tell the mutant from the engine (the reason says why). `unreachable`: the code is behind no operation of the protocol, or matters only for an input no operation, crash or power cut can make. `too-costly`: a check could kill it, but only with an input past what a run can afford (the reason names the size); it counts as not killed. `survived` / `no-coverage` without a reason: a hole to close with a check or a vector.",
     "",
     "| file:line | mutator | original | replacement | outcome | reason |",
     "|---|---|---|---|---|---|",

@@ -52,7 +52,7 @@ export function registerAdequacy(program: Command): void {
         const { report, seconds, dir } = result;
         for (const f of [...report.folders, report.totals])
           await out(
-            `${f.folder.padEnd(34)} ${String(f.killed).padStart(5)} killed of ${String(f.mutants - f.equivalent - f.unreachable - f.errors).padStart(5)} (${(f.score * 100).toFixed(2)} %)${f.survived + f.no_coverage ? `, ${f.survived + f.no_coverage} not triaged` : ""}`,
+            `${f.folder.padEnd(34)} ${String(f.killed).padStart(5)} killed of ${String(f.mutants - f.equivalent - f.unreachable - f.errors).padStart(5)} (${(f.score * 100).toFixed(2)} %)${f.too_costly ? `, ${f.too_costly} too costly` : ""}${f.survived + f.no_coverage ? `, ${f.survived + f.no_coverage} not triaged` : ""}`,
           );
         const open = report.not_killed.filter(
           (m) => m.outcome === "survived" || m.outcome === "no-coverage",

@@ -264,14 +264,18 @@ function kernels(): Kernels {
   return new wasm.Instance(module).exports as Kernels;
 }
 export const _kernelsForTest = kernels;
+let withoutWasm = false;
 /**
- * Forgets the compiled module and its instance (the next call assembles them again): for `npm run adequacy`,
- * whose mutants switch on and off in one process, so a module compiled under one mutant must not serve the
- * next (test/adequacy/suite.adequacy.ts calls it before every check).
+ * Forgets the compiled module and its instance (the next call assembles them again), and with
+ * `webAssembly` false makes the kernels unavailable, as on a host without WebAssembly, until the next
+ * call: for `npm run adequacy` (test/adequacy/plan.ts), whose mutants switch on and off in one process,
+ * so a module compiled under one mutant must not serve the next, and whose checks also run the per-key
+ * paths the callers fall back to.
  */
-export function _forgetKernelsForTest(): void {
+export function _resetKernelsForTest(webAssembly = true): void {
   module = undefined;
   cached = undefined;
+  withoutWasm = !webAssembly;
 }
 
 /** Keys per call: the key bytes are copied into the module's memory this many structures at a time. */
@@ -286,7 +290,7 @@ let cached: Kernels | undefined;
 function instance(bytes: number): Kernels | undefined {
   if (cached === undefined) {
     // No WebAssembly (node --jitless, a host without it): the callers fall back to the per-key loops.
-    if (typeof wasm?.Module !== "function") return undefined;
+    if (typeof wasm?.Module !== "function" || withoutWasm) return undefined;
     cached = kernels();
   }
   const have = cached.mem.buffer.byteLength;

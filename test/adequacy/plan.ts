@@ -1,0 +1,194 @@
+// What `npm run adequacy` runs for each check of the suite (test/adequacy/suite.adequacy.ts only lists
+// them, so that changes here leave that file's text, and with it Stryker's incremental results, alone).
+// Each check runs against the reference engine of THIS tree (Stryker's sandbox, where the engine is
+// mutated), with the harness, the vectors and the oracle taken from the pristine tree (ASL_PRISTINE_ROOT,
+// the checkout Stryker copied from). A check that passes on the pristine engine and fails on a mutated one
+// kills that mutant. Three passes:
+//   1. every check but the crash checks, in-process;
+//   2. the checks of segments and filters again on "a host without WebAssembly", so that the per-key
+//      paths the filter kernels fall back to are judged too (reference/filters/bulk.ts);
+//   3. the crash checks, against this tree's engine served as a process, last (seconds each; Stryker
+//      stops at a mutant's first failing check).
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { InProcessAdapter } from "../../adapters/in-process.ts";
+import type { Check } from "../../harness/checks/types.ts";
+
+const PRISTINE = process.env.ASL_PRISTINE_ROOT;
+if (!PRISTINE) throw new Error("ASL_PRISTINE_ROOT is not set: run this through `npm run adequacy`");
+const pristine = <T>(path: string): Promise<T> =>
+  import(pathToFileURL(join(PRISTINE, path)).href) as Promise<T>;
+
+const { loadSuite } = await pristine<typeof import("../../harness/suite.ts")>("harness/suite.ts");
+const { runChecks } = await pristine<typeof import("../../harness/run.ts")>("harness/run.ts");
+const oracle = await pristine<typeof import("../../adapters/reference/index.ts")>(
+  "adapters/reference/index.ts",
+);
+const { InProcessAdapter: PristineAdapter } =
+  await pristine<typeof import("../../adapters/in-process.ts")>("adapters/in-process.ts");
+const { powercutAvailable } = await pristine<typeof import("../../adapters/powercut/powercut.ts")>(
+  "adapters/powercut/powercut.ts",
+);
+
+// The engine of this tree, imported here at the top (what a module runs while it loads is covered by every
+// check: Stryker's static mutants) but with its failure caught: a mutant that throws while its module loads
+// then fails every check, so it is killed, instead of failing this file before any test runs, which
+// Stryker counts as no test failing (survived).
+let engineError: unknown;
+const engine = await import("../../adapters/reference/index.ts").catch((e: unknown) => {
+  engineError = e;
+  return undefined;
+});
+
+// The WebAssembly kernels of the filters are compiled once per process and kept; mutants switch on and off
+// in one process, so each check starts without them, or every mutant of the kernels' assembly would be
+// judged by the module compiled before it was switched on.
+const bulk = await import("../../reference/filters/bulk.ts").catch(() => undefined);
+
+const suite = await loadSuite();
+const SEED = Number(process.env.ASL_ADEQUACY_SEED ?? 20261122);
+const RUNS = Number(process.env.ASL_ADEQUACY_RUNS ?? 40);
+
+/** What Stryker's instrumented code keeps on globalThis (@stryker-mutator/api, INSTRUMENTER_CONSTANTS). */
+interface StrykerNamespace {
+  activeMutant?: string;
+  currentTestId?: string;
+  mutantCoverage?: { static: Record<string, number>; perTest: Record<string, Record<string, number>> };
+}
+const stryker = () => (globalThis as { __stryker__?: StrykerNamespace }).__stryker__;
+
+/** This tree (Stryker's sandbox): its `asl-conform serve` runs the mutated engine. */
+const SANDBOX = fileURLToPath(new URL("../../", import.meta.url));
+const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
+async function judge(check: Check, launch?: { command: string }): Promise<void> {
+  if (!engine) throw new Error(`the engine of this tree does not load: ${String(engineError)}`);
+  const adapter = new InProcessAdapter(engine.createReferenceImplementation());
+  const reference = new PristineAdapter(oracle.createReferenceImplementation());
+  try {
+    const [o] = await runChecks({
+      adapter,
+      reference,
+      checks: [check],
+      seed: SEED,
+      runs: RUNS,
+      replayCommand: (id) => id,
+      ...(launch ? { launch } : {}),
+    });
+    if (!o) throw new Error("no record");
+    if (o.fault) throw new Error(`fault ${o.fault.code}: ${o.fault.message.split("\n")[0]}`);
+    if (o.findings.length > 0)
+      throw new Error(`[${o.findings[0]!.rules.join(", ")}] ${o.findings[0]!.message.split("\n")[0]}`);
+  } finally {
+    await adapter.close();
+    await reference.close();
+  }
+}
+
+/**
+ * A crash check (crash/kill, crash/power-cut) against this tree's engine served as a process, the way the
+ * suite runs it against any implementation. The child learns the active mutant from
+ * __STRYKER_ACTIVE_MUTANT__, which Stryker's instrumented code reads at load. In the dry run, the child's
+ * coverage (test/adequacy/child-coverage.mjs) is added to this check's, so the recovery code only a
+ * restarted process runs counts as reached by the crash checks, and its mutants are run against them.
+ */
+async function judgeCrash(check: Check): Promise<void> {
+  const ns = stryker();
+  const saved = { ...process.env };
+  let coverageDir: string | undefined;
+  if (ns?.activeMutant !== undefined) process.env.__STRYKER_ACTIVE_MUTANT__ = ns.activeMutant;
+  else if (ns?.currentTestId !== undefined) {
+    coverageDir = mkdtempSync(join(tmpdir(), "asl-adequacy-coverage-"));
+    process.env.ASL_ADEQUACY_COVERAGE_DIR = coverageDir;
+  }
+  const command = [
+    process.execPath,
+    "--import",
+    join(SANDBOX, "test/adequacy/child-coverage.mjs"),
+    join(SANDBOX, "bin/asl-conform.js"),
+    "serve",
+  ]
+    .map(quote)
+    .join(" ");
+  try {
+    await judge(check, { command });
+  } finally {
+    for (const k of ["__STRYKER_ACTIVE_MUTANT__", "ASL_ADEQUACY_COVERAGE_DIR"])
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    if (coverageDir !== undefined && ns?.currentTestId !== undefined) {
+      ns.mutantCoverage ??= { static: {}, perTest: {} };
+      ns.mutantCoverage.perTest[ns.currentTestId] ??= {};
+      const mine = ns.mutantCoverage.perTest[ns.currentTestId]!;
+      for (const f of readdirSync(coverageDir)) {
+        let child: StrykerNamespace["mutantCoverage"];
+        try {
+          child = JSON.parse(readFileSync(join(coverageDir, f), "utf8"));
+        } catch {
+          continue; // cut short by the kill while it was written; the next answer wrote it again
+        }
+        for (const counts of [child?.static ?? {}, ...Object.values(child?.perTest ?? {})])
+          for (const [id, n] of Object.entries(counts)) mine[id] = (mine[id] ?? 0) + n;
+      }
+      rmSync(coverageDir, { recursive: true, force: true });
+    }
+  }
+}
+
+export interface AdequacyTest {
+  /** The test's name: the check's id, after its pass's describe name. */
+  name: string;
+  run: () => Promise<void>;
+  timeoutMs?: number;
+  /** Why it cannot run on this machine (it is listed, skipped). */
+  skip?: string;
+}
+
+const FILTER_CAPABILITIES = new Set(["segment-decode", "segment-query", "filter-bloom", "filter-xor"]);
+
+/** The passes, in order: a describe name each and its tests. */
+export function adequacyPlan(): { pass: string; tests: AdequacyTest[] }[] {
+  const inProcess = suite.checks.filter((c) => c.kind !== "crash");
+  const power = powercutAvailable();
+  return [
+    {
+      pass: "the conformance suite against the engine of this tree",
+      tests: inProcess.map((c) => ({
+        name: c.id,
+        run: () => {
+          bulk?._resetKernelsForTest();
+          return judge(c);
+        },
+      })),
+    },
+    {
+      pass: "the conformance suite against the engine of this tree on a host without WebAssembly",
+      tests: inProcess
+        .filter((c) => c.capabilities.some((k) => FILTER_CAPABILITIES.has(k)))
+        .map((c) => ({
+          name: c.id,
+          run: async () => {
+            bulk?._resetKernelsForTest(false);
+            try {
+              await judge(c);
+            } finally {
+              bulk?._resetKernelsForTest();
+            }
+          },
+        })),
+    },
+    {
+      pass: "the conformance suite against the engine of this tree served as a process",
+      tests: suite.checks
+        .filter((c) => c.kind === "crash")
+        .map((c) => ({
+          name: c.id,
+          run: () => judgeCrash(c),
+          timeoutMs: 120_000,
+          ...(c.id === "crash/power-cut" && !power.ok ? { skip: power.reason } : {}),
+        })),
+    },
+  ];
+}
