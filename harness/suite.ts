@@ -8,7 +8,7 @@ import { sha256Parts, toHex } from "../reference/common/hash.ts";
 import { batchChecks } from "./checks/batch.ts";
 import type { Check } from "./checks/types.ts";
 import { vectorChecks } from "./checks/vectors.ts";
-import { crashChecks, KILL_MODE, POWER_CUT_MODE } from "./durability/index.ts";
+import { crashChecks, KILL_MODE, POWER_CUT_MODE, TORN_TAIL_CHECK } from "./durability/index.ts";
 import { propertyChecks } from "./properties/index.ts";
 
 export interface Suite {
@@ -25,6 +25,7 @@ export async function loadSuite(vectorsDir?: string): Promise<Suite> {
     ...batches,
     ...propertyChecks(),
     ...crashChecks([KILL_MODE, POWER_CUT_MODE]),
+    TORN_TAIL_CHECK,
   ];
   const seen = new Set<string>();
   for (const c of checks) {

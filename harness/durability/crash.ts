@@ -47,8 +47,11 @@ export interface PowerCut {
   prepare(dir: string, shadow: string): Promise<void>;
   /** Environment that starts the implementation under the interposer. */
   env(dir: string, shadow: string): Record<string, string>;
-  /** After the kill: rolls the directory back to its last durable state, and says what that discarded. */
-  cut(dir: string, shadow: string): Promise<CutSummary>;
+  /**
+   * After the kill: rolls the directory back to its last durable state, and says what that discarded. With
+   * `lost`, every unsynced byte is lost (no torn tail is left, whatever the seed would choose).
+   */
+  cut(dir: string, shadow: string, lost?: boolean): Promise<CutSummary>;
   /**
    * Stops the implementation just before its `syncs`-th sync under the directory from now (0: never),
    * and tells whether it is stopped there: the kill "at a write" of a power-cut schedule lands there.
@@ -192,7 +195,7 @@ export function newTally(): Tally {
  * implementation that separates two writes by a sync. ASL_CONFORM_CRASH_DIR chooses another place.
  */
 const TMPFS_MAGIC = 0x01021994;
-function scratchRoot(): string {
+export function scratchRoot(): string {
   const env = process.env.ASL_CONFORM_CRASH_DIR;
   if (env) return env;
   for (const d of [tmpdir(), "/var/tmp"]) {
@@ -212,23 +215,23 @@ function addCut(t: Tally, c: CutSummary): void {
   t.cuts.restored += c.restored;
 }
 
-const sleep = (ms: number) =>
+export const sleep = (ms: number) =>
   new Promise<void>((resolve) => (ms < 0.5 ? setImmediate(resolve) : setTimeout(resolve, ms)));
 
-type Status = "pending" | "acked" | "applied" | "absent";
+export type Status = "pending" | "acked" | "applied" | "absent";
 type Latency = Record<"large" | "small" | "tombstone" | "snapshot" | "open", number>;
 const GUESS: Latency = { large: 20, small: 2, tombstone: 2, snapshot: 2, open: 20 };
 const category = (op: Op): keyof Latency =>
   op.kind === "put" ? (op.large ? "large" : "small") : op.kind === "tombstone" ? "tombstone" : "snapshot";
 
-function request(op: Op): { op: OpName; args: unknown } {
+export function request(op: Op): { op: OpName; args: unknown } {
   if (op.kind === "put")
     return { op: "store.put", args: { bytes: op.bytes, type_tag: null, structure: null } };
   if (op.kind === "tombstone") return { op: "ci.tombstone", args: { key: op.key } };
   return { op: "ci.snapshot", args: {} };
 }
 
-function describeOp(op: Op, i: number): string {
+export function describeOp(op: Op, i: number): string {
   if (op.kind === "put") return `op #${i} (PUT of ${op.bytes.length} bytes, key ${op.key.slice(0, 12)}…)`;
   if (op.kind === "tombstone")
     return `op #${i} (tombstone of op #${op.target}'s key ${op.key.slice(0, 12)}…)`;
@@ -244,7 +247,7 @@ interface Expected {
   snaps: Map<number, Map<string, Uint8Array | null>>;
 }
 
-function expected(ops: Op[], status: Status[], upto: number, plus?: number): Expected {
+export function expected(ops: Op[], status: Status[], upto: number, plus?: number): Expected {
   const keys = new Map<string, Uint8Array | null>();
   const snaps = new Map<number, Map<string, Uint8Array | null>>();
   let position = 0;
@@ -277,11 +280,11 @@ interface Diff {
   text: string;
 }
 
-const sameBytes = (a: Uint8Array, b: Uint8Array) =>
+export const sameBytes = (a: Uint8Array, b: Uint8Array) =>
   a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
-const errorOf = (o: Outcome<unknown>) => ("error" in o ? o.error : undefined);
+export const errorOf = (o: Outcome<unknown>) => ("error" in o ? o.error : undefined);
 
-function diffs(
+export function diffs(
   e: Expected,
   obs: Observed,
   keyOp: Map<string, number>,
@@ -392,12 +395,12 @@ function chunks<T>(items: T[], size: (t: T) => number, budget: number): T[][] {
   return out;
 }
 
-function faultOf(o: Outcome<unknown>, what: string): CrashFault | undefined {
+export function faultOf(o: Outcome<unknown>, what: string): CrashFault | undefined {
   if ("error" in o && o.fault) return new CrashFault(o.error.code, `${what}: ${o.error.message}`);
   return undefined;
 }
 
-async function observe(
+export async function observe(
   impl: ProcessAdapter,
   position: string,
   ops: Op[],

@@ -9,6 +9,7 @@ import type { Check, CheckContext, CheckOutcome } from "../checks/types.ts";
 import { CrashFault, newTally, type PowerCut, runSchedule, type Tally } from "./crash.ts";
 import { powerCutSimulation } from "./power.ts";
 import { scheduleOf, schedulesFor } from "./schedule.ts";
+import { runTornRound } from "./torn.ts";
 
 export { CrashFault, type CutSummary, type PowerCut, runSchedule, type Tally } from "./crash.ts";
 export { describeSchedule, operationsOf, type Schedule, scheduleOf, schedulesFor } from "./schedule.ts";
@@ -147,4 +148,67 @@ export const POWER_CUT_MODE: CrashMode = {
   title:
     "durability: SIGKILL of the process group, then every file and directory entry back to what was fsync'd (a simulated power cut, adapters/powercut); every acknowledged operation survives, nothing half-applied or torn",
   power: powerCutSimulation,
+};
+
+/** Time crash/torn-tail may take by default (40 runs); it scales with --runs. */
+const TORN_BUDGET_MS_PER_RUN = 300;
+
+async function runTornCheck(ctx: CheckContext): Promise<CheckOutcome> {
+  const id = "crash/torn-tail";
+  const fault = (message: string, code = "INTERNAL"): CheckOutcome => ({
+    findings: [],
+    fault: { code, message },
+    complete: false,
+    observed: [],
+  });
+  if (!ctx.launch) return fault(`${id} needs the implementation as a process to kill, and none was given`);
+  const power = powerCutSimulation(ctx.seed);
+  if ("unavailable" in power)
+    return fault(`the power-cut simulation cannot run on this machine: ${power.unavailable}`);
+  const tally = newTally();
+  const started = performance.now();
+  const budget = TORN_BUDGET_MS_PER_RUN * Math.max(ctx.runs, 1);
+  const rounds: string[] = [];
+  let cut = false;
+  // Half the budget each: round 2 (before the second sync: for the reference, the log's) first.
+  for (const [k, syncs] of [2, 1].entries()) {
+    let r: Awaited<ReturnType<typeof runTornRound>>;
+    try {
+      r = await runTornRound(ctx.seed, syncs, ctx.launch, power, tally, started + (budget * (k + 1)) / 2);
+    } catch (e) {
+      if (e instanceof CrashFault) return fault(`round ${syncs}: ${e.message}`, e.code);
+      throw e;
+    }
+    if (r.findings.length > 0)
+      return {
+        findings: r.findings,
+        context: r.context,
+        replay: ctx.replayCommand(id, `--seed ${ctx.seed}`),
+        observed: CRASH_RULES,
+      };
+    if (r.variants < r.of) cut = true;
+    rounds.push(
+      !r.held
+        ? `stopped before sync ${syncs}: the PUT had fewer syncs (or answered first), nothing to tear`
+        : `stopped before sync ${syncs}: ${r.variants} of ${r.of} torn directories recovered`,
+    );
+  }
+  const ms = performance.now() - started;
+  return {
+    findings: [],
+    notes: [
+      `${rounds.join("; ")}; in flight ${tally.applied} wholly applied, ${tally.absent} wholly absent; ${tally.verified} acknowledged operations verified, in ${(ms / 1000).toFixed(1)} s${cut ? ` (the time budget of ${(budget / 1000).toFixed(0)} s cut the sweep short; --runs raises it)` : ""}`,
+    ],
+    observed: CRASH_RULES,
+  };
+}
+
+export const TORN_TAIL_CHECK: Check = {
+  id: "crash/torn-tail",
+  title:
+    "durability: a PUT stopped just before its first, then its second sync, killed, and its files cut to every torn tail a power loss can leave of the unsynced bytes (none, each prefix, all, or zeros); each directory opens, shows every acknowledged operation and the PUT wholly applied or absent, and takes a new PUT",
+  kind: "crash",
+  rules: CRASH_RULES,
+  capabilities: ["durability"],
+  run: runTornCheck,
 };

@@ -33,9 +33,9 @@ export function powerCutSimulation(seed: number): PowerCut | { unavailable: stri
         return false;
       }
     },
-    async cut(dir, shadow) {
+    async cut(dir, shadow, lost = false) {
       const n = cuts++;
-      const tails = n % 3 === 0 ? "lost" : "torn";
+      const tails = lost || n % 3 === 0 ? "lost" : "torn";
       const s = await powerCut(dir, shadow, { tails, seed: (seed ^ n) >>> 0 });
       return {
         files: s.filesRolledBack,
