@@ -437,6 +437,28 @@ export async function observe(
   return { position, gets, lookups };
 }
 
+/** Starts the implementation as a process for a crash (no restarts: a crash is the harness's doing). */
+export async function startImplementation(
+  launch: Launch,
+  env: Record<string, string>,
+): Promise<ProcessAdapter> {
+  try {
+    return await ProcessAdapter.start({
+      command: launch.command,
+      ...(launch.cwd ? { cwd: launch.cwd } : {}),
+      env,
+      ...(launch.timeoutMs ? { timeoutMs: launch.timeoutMs } : {}),
+      ...(launch.maxMessageBytes ? { maxMessageBytes: launch.maxMessageBytes } : {}),
+      validate: launch.validate ?? false,
+      maxRestarts: 0,
+      harnessVersion: launch.harnessVersion ?? "0",
+    });
+  } catch (e) {
+    if (e instanceof AdapterStartError) throw new CrashFault("PROTO_CRASH", e.message);
+    throw e;
+  }
+}
+
 export interface ScheduleResult {
   findings: Finding[];
   /** The schedule's description and what was in flight, for the report. */
@@ -477,23 +499,7 @@ export async function runSchedule(
   try {
     if (power) await power.prepare(dir, shadow);
     const env = power ? power.env(dir, shadow) : {};
-    const start = async (): Promise<ProcessAdapter> => {
-      try {
-        return await ProcessAdapter.start({
-          command: launch.command,
-          ...(launch.cwd ? { cwd: launch.cwd } : {}),
-          env,
-          ...(launch.timeoutMs ? { timeoutMs: launch.timeoutMs } : {}),
-          ...(launch.maxMessageBytes ? { maxMessageBytes: launch.maxMessageBytes } : {}),
-          validate: launch.validate ?? false,
-          maxRestarts: 0,
-          harnessVersion: launch.harnessVersion ?? "0",
-        });
-      } catch (e) {
-        if (e instanceof AdapterStartError) throw new CrashFault("PROTO_CRASH", e.message);
-        throw e;
-      }
-    };
+    const start = () => startImplementation(launch, env);
     const latency: Latency = { ...GUESS };
     const open = async (a: ProcessAdapter) => {
       const t0 = performance.now();

@@ -15,10 +15,9 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { State } from "../../adapters/interface.ts";
-import { AdapterStartError, ProcessAdapter } from "../../adapters/process.ts";
+import type { ProcessAdapter } from "../../adapters/process.ts";
 import type { Finding, Launch } from "../checks/types.ts";
 import {
-  CrashFault,
   describeOp,
   diffs,
   expected,
@@ -30,6 +29,7 @@ import {
   sameBytes,
   scratchRoot,
   sleep,
+  startImplementation,
   type Tally,
 } from "./crash.ts";
 import { keyOf, operationsOf, stream } from "./schedule.ts";
@@ -120,23 +120,7 @@ export async function runTornRound(
     ],
   });
   let impl: ProcessAdapter | undefined;
-  const start = async (env: Record<string, string>): Promise<ProcessAdapter> => {
-    try {
-      return await ProcessAdapter.start({
-        command: launch.command,
-        ...(launch.cwd ? { cwd: launch.cwd } : {}),
-        env,
-        ...(launch.timeoutMs ? { timeoutMs: launch.timeoutMs } : {}),
-        ...(launch.maxMessageBytes ? { maxMessageBytes: launch.maxMessageBytes } : {}),
-        validate: launch.validate ?? false,
-        maxRestarts: 0,
-        harnessVersion: launch.harnessVersion ?? "0",
-      });
-    } catch (e) {
-      if (e instanceof AdapterStartError) throw new CrashFault("PROTO_CRASH", e.message);
-      throw e;
-    }
-  };
+  const start = (env: Record<string, string>) => startImplementation(launch, env);
   try {
     await power.prepare(base, shadow);
     impl = await start(power.env(base, shadow));
