@@ -50,6 +50,11 @@ export interface TriageEntry {
   replacement: string;
   verdict: "equivalent" | "unreachable" | "too-costly";
   reason: string;
+  /**
+   * The whole source line the mutant starts on, white space folded: only when the same mutant text stands
+   * on several lines of the file and they need different verdicts. An entry with it wins over one without.
+   */
+  in_line?: string;
 }
 
 /**
@@ -147,13 +152,13 @@ export function readTriage(dir = TRIAGE_DIR): TriageEntry[] {
     const file = join(dir, name);
     const data = readValidated<{ mutants: TriageEntry[] }>(file, "adequacy-triage.schema.json", problems);
     for (const t of data?.mutants ?? []) {
-      const k = key(t.file, t.mutator, t.original, t.replacement);
+      const k = key(t.file, t.mutator, t.original, t.replacement, t.in_line);
       const other = seen.get(k);
       if (other)
         problems.push({
           file: `adequacy/triage/${name}`,
           path: "/mutants",
-          message: `the mutant ${t.mutator} \`${t.original}\` -> \`${t.replacement}\` of ${t.file} is triaged twice (also in ${other})`,
+          message: `the mutant ${t.mutator} \`${t.original}\` -> \`${t.replacement}\` of ${t.file}${t.in_line === undefined ? "" : ` in the line \`${t.in_line}\``} is triaged twice (also in ${other})`,
         });
       seen.set(k, `adequacy/triage/${name}`);
       out.push(t);
@@ -163,12 +168,14 @@ export function readTriage(dir = TRIAGE_DIR): TriageEntry[] {
   return out;
 }
 
-const key = (file: string, mutator: string, original: string, replacement: string) =>
+const fold = (text: string) => text.replace(/\s+/g, " ").trim();
+const key = (file: string, mutator: string, original: string, replacement: string, inLine?: string) =>
   JSON.stringify([
     file,
     mutator,
-    original.replace(/\s+/g, " ").trim(),
-    replacement.replace(/\s+/g, " ").trim(),
+    fold(original),
+    fold(replacement),
+    inLine === undefined ? null : fold(inLine),
   ]);
 
 /** The check id of a test named "<describe> <check id>" in test/adequacy/suite.adequacy.ts. */
@@ -184,7 +191,9 @@ export function adequacyReport(
   leftOut: readonly LeftOut[] = [],
 ): AdequacyReport {
   const skipped = new Set(leftOut.map((l) => l.file));
-  const triaged = new Map(triage.map((t) => [key(t.file, t.mutator, t.original, t.replacement), t]));
+  const triaged = new Map(
+    triage.map((t) => [key(t.file, t.mutator, t.original, t.replacement, t.in_line), t]),
+  );
   const testName = new Map<string, string>();
   for (const f of Object.values(stryker.testFiles ?? {}))
     for (const t of f.tests) testName.set(t.id, checkIdOf(t.name));
@@ -194,6 +203,7 @@ export function adequacyReport(
   for (const [file, f] of Object.entries(stryker.files).sort(([a], [b]) => (a < b ? -1 : 1))) {
     // A Stryker report from before a file was left out still holds its mutants: they are not counted.
     if (skipped.has(file)) continue;
+    const lines = f.source.split("\n");
     for (const m of [...f.mutants].sort(
       (a, b) =>
         a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column,
@@ -206,7 +216,10 @@ export function adequacyReport(
         original,
         replacement: m.replacement.replace(/\s+/g, " ").trim(),
       };
-      const t = triaged.get(key(file, m.mutatorName, original, m.replacement));
+      const line = lines[m.location.start.line - 1] ?? "";
+      const t =
+        triaged.get(key(file, m.mutatorName, original, m.replacement, line)) ??
+        triaged.get(key(file, m.mutatorName, original, m.replacement));
       let row: MutantRow;
       if (m.status === "Killed" || m.status === "Timeout") {
         const by = [...new Set((m.killedBy ?? []).map((id) => testName.get(id) ?? id))].sort();

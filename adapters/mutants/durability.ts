@@ -18,7 +18,9 @@ import { defineMutant, type Mutant, storeOf } from "./mutant.ts";
 const RULES_TORN = ["STO-REC-002"];
 const RULES_LOST = ["STO-REC-003"];
 
-type FsPatch = Partial<Pick<typeof fs, "writeSync" | "fsyncSync" | "fdatasyncSync">>;
+type FsPatch = Partial<
+  Pick<typeof fs, "writeSync" | "fsyncSync" | "fdatasyncSync" | "existsSync" | "renameSync">
+>;
 
 /** Replaces functions of node:fs in this process (CommonJS and ES module views alike). */
 function patchFs(patch: FsPatch): void {
@@ -31,6 +33,8 @@ const real = {
   writeSync: fs.writeSync,
   fsyncSync: fs.fsyncSync,
   fdatasyncSync: fs.fdatasyncSync,
+  existsSync: fs.existsSync,
+  renameSync: fs.renameSync,
 };
 
 function pathOf(fd: number): string {
@@ -184,6 +188,38 @@ const recoveryTruncates = defineMutant(
   }),
 );
 
+/**
+ * Recovery that cannot resume its own half-done work: it moves a torn tail aside by renaming its copy into
+ * recovered/ without replacing (as renameat2's RENAME_NOREPLACE does) and without looking for a copy an
+ * earlier recovery made first. When that earlier recovery was cut after its copy was durable but before
+ * the log was cut, the name is taken and every store.open of the directory fails.
+ */
+const recoveryNotResumable = defineMutant(
+  {
+    id: "durable-recovery-not-resumable",
+    description:
+      "moves a torn tail aside into recovered/ with a rename that does not replace and without looking for an earlier copy: after a crash of its own recovery (copy durable, log not yet cut) the directory never opens again",
+    rules: RULES_TORN,
+    capabilities: ["durability"],
+  },
+  ({ engine }) => ({
+    "store.open": (a) => {
+      const aside = (p: fs.PathLike) => String(p).includes("/recovered/");
+      patchFs({
+        existsSync: ((p: fs.PathLike) => (aside(p) ? false : real.existsSync(p))) as typeof fs.existsSync,
+        renameSync: ((from: fs.PathLike, to: fs.PathLike) => {
+          if (aside(to) && real.existsSync(to))
+            throw Object.assign(new Error(`EEXIST: file already exists, rename '${from}' -> '${to}'`), {
+              code: "EEXIST",
+            });
+          real.renameSync(from, to);
+        }) as typeof fs.renameSync,
+      });
+      return state(engine.openAt(a.dir).current());
+    },
+  }),
+);
+
 /** Frame before bytes, recovery padding the missing bytes with zeros, and GET without checking the key. */
 const returnsTorn = defineMutant(
   {
@@ -245,5 +281,5 @@ export const killMutants: readonly Mutant[] = [
   halfApplied,
 ];
 
-/** Caught only by a power cut (crash/power-cut): a kill leaves the page cache, which hides them. */
-export const powerCutMutants: readonly Mutant[] = [ackBeforeFsync, noDirFsync];
+/** Caught only under the power cut (crash/power-cut, crash/torn-tail): a kill leaves the page cache, which hides them. */
+export const powerCutMutants: readonly Mutant[] = [ackBeforeFsync, noDirFsync, recoveryNotResumable];

@@ -170,15 +170,18 @@ async function runTornCheck(ctx: CheckContext): Promise<CheckOutcome> {
   const budget = TORN_BUDGET_MS_PER_RUN * Math.max(ctx.runs, 1);
   const rounds: string[] = [];
   let cut = false;
-  // Half the budget each: round 2 (before the second sync: for the reference, the log's) first.
+  // The sweeps share the budget, half each, round 2 (before the second sync: for the reference, the log's)
+  // first; what round 2 leaves goes to round 1. The interrupted recoveries are bounded by count, not time.
+  let left = budget;
   for (const [k, syncs] of [2, 1].entries()) {
     let r: Awaited<ReturnType<typeof runTornRound>>;
     try {
-      r = await runTornRound(ctx.seed, syncs, ctx.launch, power, tally, started + (budget * (k + 1)) / 2);
+      r = await runTornRound(ctx.seed, syncs, ctx.launch, power, tally, k === 0 ? budget / 2 : left);
     } catch (e) {
       if (e instanceof CrashFault) return fault(`round ${syncs}: ${e.message}`, e.code);
       throw e;
     }
+    left -= r.sweepMs ?? 0;
     if (r.findings.length > 0)
       return {
         findings: r.findings,
@@ -190,7 +193,7 @@ async function runTornCheck(ctx: CheckContext): Promise<CheckOutcome> {
     rounds.push(
       !r.held
         ? `stopped before sync ${syncs}: the PUT had fewer syncs (or answered first), nothing to tear`
-        : `stopped before sync ${syncs}: ${r.variants} of ${r.of} torn directories recovered`,
+        : `stopped before sync ${syncs}: ${r.variants} of ${r.of} torn directories recovered${!r.interrupted ? "" : r.interrupted === 1 ? ", and one recovery killed before its only sync" : `, and one recovery killed before each of its ${r.interrupted} syncs in turn`}`,
     );
   }
   const ms = performance.now() - started;

@@ -7,6 +7,10 @@
 // restarted process open each in turn (store.open moves a running implementation to another directory,
 // DEC-041). Each must open, show every acknowledged operation and the in-flight PUT wholly applied or
 // wholly absent (STO-REC-002, STO-REC-003), take a new PUT, and show it again after one more store.open.
+// Before the sweep, recovery itself is crashed: one torn directory is opened under the interposer, the
+// process held and killed before the k-th sync of that store.open (k = 1, 2, ...), and what it left opened
+// again; so a recovery that cuts the log before its copy of the tail is durable, or cannot resume its own
+// half-done work (a file already moved aside), is seen.
 // The crash checks' random cuts reach a handful of these tails per run; this sweeps them all (up to a
 // budget of lengths per file, boundaries first). Not swept: a prefix followed by zeros up to the unsynced
 // length (a size that reached the disk before part of its data). DEC-038 counts a complete-length record
@@ -36,6 +40,8 @@ import { keyOf, operationsOf, stream } from "./schedule.ts";
 
 /** Tails tried per torn file: every length when the unsynced bytes are few, else both ends and a spread. */
 const MAX_VARIANTS = 160;
+/** A recovery is interrupted before each of its first syncs, up to this many. */
+const MAX_RECOVERY_SYNCS = 6;
 
 export interface TornVariant {
   /** The file torn, relative to the directory. */
@@ -90,6 +96,10 @@ export interface TornResult {
   of: number;
   /** False when the PUT made fewer syncs than the round stops it before (or answered first). */
   held: boolean;
+  /** Recoveries killed before one of their syncs, and each opened again. */
+  interrupted?: number;
+  /** Time the sweep of torn directories took. */
+  sweepMs?: number;
 }
 
 /**
@@ -102,14 +112,14 @@ export async function runTornRound(
   launch: Launch,
   power: PowerCut,
   tally: Tally,
-  deadline: number,
+  sweepMs: number,
 ): Promise<TornResult> {
   const root = scratchRoot();
   const base = mkdtempSync(join(root, "asl-torn-"));
   const shadow = mkdtempSync(join(root, "asl-torn-shadow-"));
   const variantsDir = mkdtempSync(join(root, "asl-torn-variants-"));
   const s = { seed, index: 1000 + syncs, lives: [{ ops: 4, end: "at-write" as const, at: 0, write: syncs }] };
-  const context = `seed ${seed}, round ${syncs}: 4 acknowledged operations, then a PUT stopped just before its ${syncs === 1 ? "first" : "second"} sync and killed; the directory recovered once per tail of each file it had appended to`;
+  const context = `seed ${seed}, round ${syncs}: 4 acknowledged operations, then a PUT stopped just before its ${syncs === 1 ? "first" : "second"} sync and killed; one recovery killed before each of its syncs in turn, then the directory recovered once per tail of each file it had appended to`;
   const found = (where: string, texts: string[], rule = "STO-REC-002"): TornResult => ({
     context,
     variants: 0,
@@ -186,20 +196,102 @@ export async function runTornRound(
       torn.push(...tailsOf(file, now.length - was.length));
     }
     impl = await start({});
+    /** A directory holding the durable state and the variant's tail of its file. */
+    const build = (v: TornVariant, dest: string) => {
+      cpSync(base, dest, { recursive: true });
+      const was = durable.get(v.file)!;
+      const tail = before.get(v.file)!.subarray(was.length);
+      writeFileSync(
+        join(dest, v.file),
+        Buffer.concat([was, tail.subarray(0, v.kept), Buffer.alloc(v.zeros ? tail.length - v.kept : 0)]),
+      );
+      return v.zeros
+        ? `${v.file} with its ${tail.length} unsynced bytes as zeros`
+        : `${v.file} torn to ${v.kept} of its ${tail.length} unsynced bytes`;
+    };
+    const judge = async (what: string, position: string, label: string): Promise<TornResult | undefined> => {
+      const obs = await observe(impl!, position, ops, inflight + 1, snaps);
+      const d0 = diffs(expected(ops, status, inflight + 1), obs, keyOp, ops, status, inflight);
+      const d1 = diffs(expected(ops, status, inflight + 1, inflight), obs, keyOp, ops, status, inflight);
+      if (d0.length === 0 || d1.length === 0) {
+        if (d0.length === 0 && d1.length > 0) tally.absent++;
+        else if (d1.length === 0 && d0.length > 0) tally.applied++;
+        return undefined;
+      }
+      const both = d0.filter((d) => d1.some((x) => x.id === d.id));
+      if (both.length > 0)
+        return found(
+          `${what}, ${label}`,
+          both.map((d) => d.text),
+          both[0]!.rule,
+        );
+      return found(`${what}, ${label}`, [
+        `${describeOp(ops[inflight]!, inflight)}, in flight, is half-applied: as if absent, ${d0[0]!.text}; as if applied, ${d1[0]!.text}`,
+      ]);
+    };
+
+    // Recovery interrupted: one torn tail (half the unsynced bytes of the first torn file) is opened by a
+    // process under the interposer, stopped just before the k-th sync of its recovery and killed, and the
+    // directory cut to what that recovery had made durable; then it must open and show the same state.
+    // k runs from 1 until a recovery finishes before its k-th sync.
+    let interrupted = 0;
+    const firstTorn = torn[0];
+    const half = firstTorn
+      ? Math.floor((before.get(firstTorn.file)!.length - durable.get(firstTorn.file)!.length) / 2)
+      : 0;
+    for (let k = 1; firstTorn && half > 0 && k <= MAX_RECOVERY_SYNCS; k++) {
+      const vdir = join(variantsDir, `interrupted-${k}`);
+      const vshadow = join(variantsDir, `interrupted-${k}-shadow`);
+      const what = build({ file: firstTorn.file, kept: half, zeros: false }, vdir);
+      await power.prepare(vdir, vshadow);
+      const rec = await start(power.env(vdir, vshadow));
+      let done = false;
+      try {
+        power.hold!(vshadow, k);
+        const pendingOpen = rec.call("store.open", { dir: vdir }).then((o) => {
+          done = true;
+          return o;
+        });
+        await rec.requestWritten();
+        const until = performance.now() + 5000;
+        while (!power.held!(vshadow) && !done && performance.now() < until) await sleep(0.2);
+        if (!power.held!(vshadow)) {
+          const o = await pendingOpen;
+          const f = faultOf(o, `store.open with ${what}`);
+          if (f) throw f;
+          break; // the recovery made fewer than k syncs: the sweep below opens such directories whole
+        }
+        await rec.crash();
+        await pendingOpen;
+      } finally {
+        await rec.crash();
+        power.hold!(vshadow, 0);
+      }
+      await power.cut(vdir, vshadow, true);
+      tally.crashes++;
+      interrupted++;
+      const label = `its recovery killed just before its sync ${k} and cut to what it had made durable`;
+      const opened = await impl.call("store.open", { dir: vdir });
+      const of = faultOf(opened, `store.open with ${what}, ${label}`);
+      if (of) throw of;
+      if ("error" in opened)
+        return found(`${what}, ${label}`, [
+          `store.open refused the directory: ${opened.error.code}: ${opened.error.message} (recovery must survive its own crash)`,
+        ]);
+      const j = await judge(what, opened.ok.position, `${label}, then opened again`);
+      if (j) return j;
+      tally.verified += 4;
+      for (const d of [vdir, vshadow]) rmSync(d, { recursive: true, force: true });
+    }
+
+    // The sweep's budget starts here: the interrupted recoveries above are bounded by their count.
+    const sweepStart = performance.now();
+    const deadline = sweepStart + sweepMs;
     let n = 0;
     for (const v of torn) {
       if (performance.now() > deadline && n > 0) break;
       const vdir = join(variantsDir, String(n++));
-      cpSync(base, vdir, { recursive: true });
-      const was = durable.get(v.file)!;
-      const tail = before.get(v.file)!.subarray(was.length);
-      writeFileSync(
-        join(vdir, v.file),
-        Buffer.concat([was, tail.subarray(0, v.kept), Buffer.alloc(v.zeros ? tail.length - v.kept : 0)]),
-      );
-      const what = v.zeros
-        ? `${v.file} with its ${tail.length} unsynced bytes as zeros`
-        : `${v.file} torn to ${v.kept} of its ${tail.length} unsynced bytes`;
+      const what = build(v, vdir);
       tally.crashes++;
       const opened = await impl.call("store.open", { dir: vdir });
       const of = faultOf(opened, `store.open with ${what}`);
@@ -208,27 +300,7 @@ export async function runTornRound(
         return found(what, [
           `store.open refused the directory: ${opened.error.code}: ${opened.error.message} (a torn tail is dropped by recovery, not refused)`,
         ]);
-      const judge = async (position: string, label: string): Promise<TornResult | undefined> => {
-        const obs = await observe(impl!, position, ops, inflight + 1, snaps);
-        const d0 = diffs(expected(ops, status, inflight + 1), obs, keyOp, ops, status, inflight);
-        const d1 = diffs(expected(ops, status, inflight + 1, inflight), obs, keyOp, ops, status, inflight);
-        if (d0.length === 0 || d1.length === 0) {
-          if (d0.length === 0 && d1.length > 0) tally.absent++;
-          else if (d1.length === 0 && d0.length > 0) tally.applied++;
-          return undefined;
-        }
-        const both = d0.filter((d) => d1.some((x) => x.id === d.id));
-        if (both.length > 0)
-          return found(
-            `${what}, ${label}`,
-            both.map((d) => d.text),
-            both[0]!.rule,
-          );
-        return found(`${what}, ${label}`, [
-          `${describeOp(ops[inflight]!, inflight)}, in flight, is half-applied: as if absent, ${d0[0]!.text}; as if applied, ${d1[0]!.text}`,
-        ]);
-      };
-      const j1 = await judge(opened.ok.position, "after recovery");
+      const j1 = await judge(what, opened.ok.position, "after recovery");
       if (j1) return j1;
       tally.verified += 4;
       // A new PUT after recovery, then one more store.open of the directory: it and everything before it.
@@ -257,13 +329,22 @@ export async function runTornRound(
           "STO-REC-003",
         );
       const j2 = await judge(
+        what,
         String(BigInt(again.ok.position) - 1n),
         "after a new PUT and one more store.open",
       );
       if (j2) return j2;
       rmSync(vdir, { recursive: true, force: true });
     }
-    return { findings: [], context, variants: n, of: torn.length, held: true };
+    return {
+      findings: [],
+      context,
+      variants: n,
+      of: torn.length,
+      held: true,
+      interrupted,
+      sweepMs: performance.now() - sweepStart,
+    };
   } finally {
     await impl?.crash();
     for (const d of [base, shadow, variantsDir]) rmSync(d, { recursive: true, force: true });

@@ -89,6 +89,30 @@ describe("the adequacy report", () => {
     expect(outcome("0")).toBe("error");
   });
 
+  it("tells apart the same mutant text on two lines by in_line, and an entry with it wins over one without", () => {
+    const source = ["let x = 2 * s;", "let y = 2 * s;", ""].join("\n");
+    const two = {
+      files: {
+        "reference/x/b.ts": {
+          source,
+          mutants: [mutant("1", "Survived", 1, 9, 14, "2 / s"), mutant("2", "Survived", 2, 9, 14, "2 / s")],
+        },
+      },
+    };
+    const entry = { file: "reference/x/b.ts", mutator: "M", original: "2 * s", replacement: "2 / s" };
+    const byLine = (triage: TriageEntry[]) =>
+      adequacyReport(two as never, triage, () => []).not_killed.map((m) => `${m.line}:${m.outcome}`);
+    expect(
+      byLine([{ ...entry, verdict: "equivalent", reason: "only y", in_line: "  let   y = 2 * s; " }]),
+    ).toEqual(["1:survived", "2:equivalent"]);
+    expect(
+      byLine([
+        { ...entry, verdict: "too-costly", reason: "every line" },
+        { ...entry, verdict: "unreachable", reason: "only x", in_line: "let x = 2 * s;" },
+      ]),
+    ).toEqual(["1:unreachable", "2:too-costly"]);
+  });
+
   it("scores killed / (mutants - equivalent - unreachable - errors): a too-costly mutant counts against it", () => {
     expect(folder).toMatchObject({ mutants: 7, equivalent: 1, unreachable: 1, errors: 1, too_costly: 1 });
     expect(folder.score).toBe(Math.round((2 / 4) * 10_000) / 10_000);

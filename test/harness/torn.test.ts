@@ -1,7 +1,8 @@
 // crash/torn-tail (harness/durability/torn.ts): the tails it makes of a file's unsynced bytes, nearest an
 // end first, and the check itself against the reference served as a process (every torn directory opens
 // with the acknowledged operations and takes a new PUT) and against a mutant whose recovery drops the
-// last acknowledged record (caught, STO-REC-003). Needs the power-cut interposer (gcc): skipped with the
+// last acknowledged record (caught, STO-REC-003) and one whose recovery cannot resume after its own crash
+// (caught by the interrupted recoveries, STO-REC-002). Needs the power-cut interposer (gcc): skipped with the
 // reason without it, a failure where CI is set.
 import { describe, expect, it } from "vitest";
 import { InProcessAdapter } from "../../adapters/in-process.ts";
@@ -30,9 +31,15 @@ describe("crash/torn-tail", () => {
     expect(avail).toEqual({ ok: true });
   });
 
-  for (const [who, mutant] of [
-    ["the reference", undefined],
-    ["a recovery that drops the last acknowledged record", "durable-recovery-truncates"],
+  for (const [who, mutant, rule, says] of [
+    ["the reference", undefined, undefined, undefined],
+    ["a recovery that drops the last acknowledged record", "durable-recovery-truncates", "STO-REC-003", /./],
+    [
+      "a recovery that cannot resume its own interrupted recovery",
+      "durable-recovery-not-resumable",
+      "STO-REC-002",
+      /its recovery killed just before its sync \d+ and cut to what it had made durable: store\.open refused/,
+    ],
   ] as const)
     it.skipIf(!avail.ok)(
       `[STO-REC-002, STO-REC-003] against ${who}`,
@@ -56,10 +63,11 @@ describe("crash/torn-tail", () => {
           if (!mutant) {
             expect(o!.findings).toEqual([]);
             expect(o!.notes?.join(" ")).toMatch(
-              /stopped before sync 2: [1-9]\d* of \d+ torn directories recovered/,
+              /stopped before sync 2: [1-9]\d* of \d+ torn directories recovered, and one recovery killed before each of its [2-6] syncs in turn/,
             );
           } else {
-            expect(o!.findings[0]?.rules).toContain("STO-REC-003");
+            expect(o!.findings[0]?.rules).toContain(rule);
+            expect(o!.findings[0]?.message).toMatch(says!);
             expect(o!.replay).toContain("--seed 20261130");
           }
         } finally {
