@@ -26,6 +26,17 @@ type SemanticOp = Extract<
   `ci.${string}` | `store.${string}` | `si.${string}` | `mc.${string}`
 >;
 
+/**
+ * The bytes of log the disk store reads at a time when it opens (its read window; by default 4 MiB). Only
+ * `npm run adequacy` changes it, to judge the window's re-reads with ordinary logs (test/adequacy/plan.ts):
+ * the engine must answer the same through any window.
+ */
+let readWindow: number | undefined;
+export function _setReadWindowForTest(bytes?: number): void {
+  readWindow = bytes;
+}
+const windowed = (): DiskStoreOptions => (readWindow === undefined ? {} : { readChunk: readWindow });
+
 export class SemanticEngine {
   private dir: string | undefined;
   private store: Store | undefined;
@@ -41,7 +52,7 @@ export class SemanticEngine {
     // DEC-041: on a directory the harness gave, an answer promises durability, so every write is synced
     // before it returns; the scratch store of the other checks syncs in batches (DEC-034: nothing there
     // can observe the difference).
-    return { sync: this.given ? "always" : "batch" };
+    return { sync: this.given ? "always" : "batch", ...windowed() };
   }
 
   private open(): void {
@@ -60,7 +71,7 @@ export class SemanticEngine {
     } catch {}
     if (!isDir) throw new AslError("CI_INVALID_ARGUMENT", `${dir} is not a directory`, { field: "dir" });
     this.close();
-    this.store = openDiskStore(dir, { sync: "always", ...options });
+    this.store = openDiskStore(dir, { sync: "always", ...windowed(), ...options });
     this.dir = dir;
     this.given = true;
     return this.store;

@@ -3,11 +3,13 @@
 // Each check runs against the reference engine of THIS tree (Stryker's sandbox, where the engine is
 // mutated), with the harness, the vectors and the oracle taken from the pristine tree (ASL_PRISTINE_ROOT,
 // the checkout Stryker copied from). A check that passes on the pristine engine and fails on a mutated one
-// kills that mutant. Three passes:
+// kills that mutant. Four passes:
 //   1. every check but the crash checks, in-process;
 //   2. the checks of segments and filters again on "a host without WebAssembly", so that the per-key
 //      paths the filter kernels fall back to are judged too (reference/filters/bulk.ts);
-//   3. the crash checks, against this tree's engine served as a process, last (seconds each; Stryker
+//   3. the checks that reopen a store, again with the disk store reading its log a frame at a time, so the
+//      read window's re-reads (otherwise only past 4 MiB of log) are judged too;
+//   4. the crash checks, against this tree's engine served as a process, last (seconds each; Stryker
 //      stops at a mutant's first failing check).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -46,6 +48,8 @@ const engine = await import("../../adapters/reference/index.ts").catch((e: unkno
 // in one process, so each check starts without them, or every mutant of the kernels' assembly would be
 // judged by the module compiled before it was switched on.
 const bulk = await import("../../reference/filters/bulk.ts").catch(() => undefined);
+// The disk store's read window: the fourth pass sets it to one frame (see below).
+const semantic = await import("../../adapters/reference/semantic.ts").catch(() => undefined);
 
 const suite = await loadSuite();
 const SEED = Number(process.env.ASL_ADEQUACY_SEED ?? 20261122);
@@ -178,6 +182,12 @@ export interface AdequacyTest {
 }
 
 const FILTER_CAPABILITIES = new Set(["segment-decode", "segment-query", "filter-bloom", "filter-xor"]);
+/**
+ * The checks that reopen a store with a log of many frames: the window pass runs them with the disk store
+ * reading its log one frame's worth at a time (the window is at least the largest frame), so the re-reads
+ * that otherwise happen only past 4 MiB of log (about 49,000 records) happen at every few frames.
+ */
+const REOPENS = /^(trace\/store-reopen-|prop\/(content-index|store)-model$|trace\/ci-long-line$)/;
 
 /** The passes, in order: a describe name each and its tests. */
 export function adequacyPlan(): { pass: string; tests: AdequacyTest[] }[] {
@@ -206,6 +216,22 @@ export function adequacyPlan(): { pass: string; tests: AdequacyTest[] }[] {
               await judge(c);
             } finally {
               bulk?._resetKernelsForTest();
+            }
+          },
+        })),
+    },
+    {
+      pass: "the conformance suite against the engine of this tree reading its log a frame at a time",
+      tests: inProcess
+        .filter((c) => REOPENS.test(c.id))
+        .map((c) => ({
+          name: c.id,
+          run: async () => {
+            semantic?._setReadWindowForTest(1);
+            try {
+              await judge(c);
+            } finally {
+              semantic?._setReadWindowForTest();
             }
           },
         })),
