@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { SPEC_DIR } from "../catalog/load.ts";
 import { sha256Parts, toHex } from "../reference/common/hash.ts";
+import { ARTIFACT_ID_CHECK } from "./checks/artifact-id.ts";
 import { batchChecks } from "./checks/batch.ts";
 import type { Check } from "./checks/types.ts";
 import { vectorChecks } from "./checks/vectors.ts";
@@ -13,16 +14,19 @@ import { propertyChecks } from "./properties/index.ts";
 
 export interface Suite {
   checks: Check[];
-  /** Checks listed in vectors/index.json, and the batch checks made from its units. */
+  /** Checks listed in vectors/index.json, the batch checks made from its units, and the coded sequences. */
   vectorCount: number;
 }
 
 export async function loadSuite(vectorsDir?: string): Promise<Suite> {
   const vectors = vectorChecks(vectorsDir);
   const batches = batchChecks(vectorsDir);
+  // Request sequences written as code, not recorded: their answers admit more than one form.
+  const coded = [ARTIFACT_ID_CHECK];
   const checks = [
     ...vectors.checks,
     ...batches,
+    ...coded,
     ...propertyChecks(),
     ...crashChecks([KILL_MODE, POWER_CUT_MODE]),
     TORN_TAIL_CHECK,
@@ -32,7 +36,7 @@ export async function loadSuite(vectorsDir?: string): Promise<Suite> {
     if (seen.has(c.id)) throw new Error(`two checks share the id ${c.id}`);
     seen.add(c.id);
   }
-  return { checks, vectorCount: vectors.indexed + batches.length };
+  return { checks, vectorCount: vectors.indexed + batches.length + coded.length };
 }
 
 function filesUnder(dir: string): string[] {

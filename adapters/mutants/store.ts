@@ -260,6 +260,41 @@ const rebuildDedupsInputs = defineMutant(
   }),
 );
 
+/**
+ * Artifacts indexed by artifact_id alone (DEC-015's id, the key's first 8 bytes): a PUT whose id is
+ * already held answers as a repeat of that artifact, and GET of its key returns the other's bytes.
+ */
+const dedupByArtifactId = defineMutant(
+  {
+    id: "store-dedup-by-artifact-id",
+    description:
+      "takes an artifact whose artifact_id is already held (another key with the same first 8 bytes) for that artifact: PUT answers created = false under the same artifact_id, and GET of its key returns the other's bytes",
+    rules: ["ATXI-INV-001"],
+    capabilities: ["store"],
+  },
+  ({ ref, onReset }) => {
+    const byId = new Map<string, string>();
+    onReset(() => byId.clear());
+    return {
+      "store.put": (a) => {
+        const key = toHex(sha256(a.bytes));
+        const held = byId.get(key.slice(0, 16));
+        if (held !== undefined && held !== key) {
+          const r = ref["store.put"]({ ...a, bytes: ref["store.get"]({ key: held }).bytes });
+          return { ...r, key, created: false };
+        }
+        const r = ref["store.put"](a);
+        byId.set(key.slice(0, 16), key);
+        return r;
+      },
+      "store.get": (a) => {
+        const held = byId.get(a.key.slice(0, 16));
+        return ref["store.get"]({ ...a, key: held ?? a.key });
+      },
+    };
+  },
+);
+
 export const storeMutants: Mutant[] = [
   putAlwaysAppends,
   putTagIdentity,
@@ -269,4 +304,5 @@ export const storeMutants: Mutant[] = [
   recomputeIgnoresVisibility,
   sidParamsUnsorted,
   rebuildDedupsInputs,
+  dedupByArtifactId,
 ];
