@@ -1,0 +1,125 @@
+// The checks written as code (harness/checks/artifact-id.ts, harness/checks/large-segment.ts): each passes
+// the reference and fails a broken implementation, and the artifact_id check also passes an implementation
+// that issues its own artifact_ids (dense ordinals), the other answer DEC-015 admits.
+import { describe, expect, it } from "vitest";
+import { InProcessAdapter } from "../../adapters/in-process.ts";
+import type { Implementation, OpArgs, OpName, OpResult } from "../../adapters/interface.ts";
+import { MUTANTS } from "../../adapters/mutants/index.ts";
+import { createReferenceImplementation } from "../../adapters/reference/index.ts";
+import { ARTIFACT_ID_CHECK } from "../../harness/checks/artifact-id.ts";
+import { LARGE_SEGMENT_CHECK, LARGE_SEGMENT_RECORDS } from "../../harness/checks/large-segment.ts";
+import type { Check } from "../../harness/checks/types.ts";
+import { runChecks } from "../../harness/run.ts";
+import { sha256, toHex } from "../../reference/common/hash.ts";
+
+async function judge(check: Check, impl: Implementation) {
+  const adapter = new InProcessAdapter(impl);
+  const reference = new InProcessAdapter(createReferenceImplementation());
+  try {
+    const [o] = await runChecks({
+      adapter,
+      reference,
+      checks: [check],
+      seed: 1,
+      runs: 1,
+      replayCommand: (id) => id,
+    });
+    return o!;
+  } finally {
+    await adapter.close();
+    await reference.close();
+  }
+}
+
+/** A store that issues artifact_ids as dense ordinals (1, 2, ...): no two keys ever share one. */
+function denseIds(): Implementation {
+  let stored = new Map<string, { bytes: Uint8Array; id: number }>();
+  let durable = stored;
+  return {
+    info: { name: "dense-artifact-ids", version: "1", language: "typescript" },
+    capabilities: ["store"],
+    reset() {
+      stored = new Map();
+      durable = stored;
+    },
+    handle<O extends OpName>(op: O, args: OpArgs<O>): OpResult<O> {
+      const a = args as { bytes?: Uint8Array; key?: string };
+      if (op === "store.put") {
+        const key = toHex(sha256(a.bytes!));
+        const had = stored.get(key);
+        const v = had ?? { bytes: a.bytes!, id: stored.size + 1 };
+        stored.set(key, v);
+        const location = { block_id: "0", offset: "0", length: String(v.bytes.length) };
+        return {
+          key,
+          artifact_id: String(v.id),
+          location,
+          created: !had,
+          position: String(stored.size),
+          sid: null,
+        } as never;
+      }
+      if (op === "store.get") {
+        const v = stored.get(a.key!);
+        if (!v) throw { code: "STORE_NOT_FOUND", message: a.key };
+        return { bytes: v.bytes } as never;
+      }
+      if (op === "store.reopen") {
+        stored = new Map(durable);
+        return { snapshot: null, position: String(stored.size) } as never;
+      }
+      throw { code: "PROTO_NOT_SUPPORTED", message: op };
+    },
+  };
+}
+
+describe("checks written as code", () => {
+  it("[ATXI-INV-001] trace/store-artifact-id-pair: the reference refuses the pair's second PUT and conforms", async () => {
+    const o = await judge(ARTIFACT_ID_CHECK, createReferenceImplementation());
+    expect(o.findings).toEqual([]);
+    expect(o.notes?.join(" ")).toContain(
+      "B refused (STORE_ARTIFACT_ID_COLLISION), the same after store.reopen",
+    );
+  });
+
+  it("[ATXI-INV-001] trace/store-artifact-id-pair: dense artifact_ids store both and conform", async () => {
+    const o = await judge(ARTIFACT_ID_CHECK, denseIds());
+    expect(o.fault).toBeUndefined();
+    expect(o.findings).toEqual([]);
+    expect(o.notes?.join(" ")).toContain("B stored under its own artifact_id");
+  });
+
+  it("[ATXI-INV-001] trace/store-artifact-id-pair: a store that takes B for A fails", async () => {
+    const o = await judge(
+      ARTIFACT_ID_CHECK,
+      MUTANTS.find((m) => m.id === "store-dedup-by-artifact-id")!.create(),
+    );
+    expect(o.findings[0]?.rules).toEqual(["ATXI-INV-001"]);
+    expect(o.findings[0]?.message).toMatch(/both stored under artifact_id 13685373658456226652/);
+  });
+
+  it("[ATXI-FLT-002] vec/seg/bloom-104852-keys/query: the reference opens and answers it", async () => {
+    const o = await judge(LARGE_SEGMENT_CHECK, createReferenceImplementation());
+    expect(o.findings).toEqual([]);
+    expect(o.notes?.join(" ")).toMatch(/^\d+-byte segment, 6 lookups/);
+  });
+
+  it("[ATXI-FLT-002] vec/seg/bloom-104852-keys/query: a reader that stops after 2^16 keys fails", async () => {
+    const ref = createReferenceImplementation();
+    const shortReader: Implementation = {
+      ...ref,
+      handle: (op, args) => {
+        if (op === "seg.query") {
+          const bytes = (args as { segments: Uint8Array[] }).segments[0]!;
+          // 24-byte records: a segment this long holds more than 2^16 of them.
+          if (bytes.length > 24 * 65_536)
+            throw { code: "SEG_FILTER_FALSE_NEGATIVE", message: "keys past 2^16 unread" };
+        }
+        return ref.handle(op, args);
+      },
+    };
+    const o = await judge(LARGE_SEGMENT_CHECK, shortReader);
+    expect(o.findings[0]?.rules).toEqual(["ATXI-FLT-002", "ATXI-FLT-003"]);
+    expect(o.findings[0]?.message).toContain(`${LARGE_SEGMENT_RECORDS} ASL records`);
+  });
+});
