@@ -29,9 +29,13 @@ type SemanticOp = Extract<
 /**
  * The bytes of log the disk store reads at a time when it opens (its read window; by default 4 MiB). Only
  * `npm run adequacy` changes it, to judge the window's re-reads with ordinary logs (test/adequacy/plan.ts):
- * the engine must answer the same through any window.
+ * the engine must answer the same through any window. In a served process (the crash checks' children)
+ * it comes from ASL_REFERENCE_READ_WINDOW, a count of bytes.
  */
-let readWindow: number | undefined;
+let readWindow: number | undefined = (() => {
+  const w = Number(process.env.ASL_REFERENCE_READ_WINDOW ?? "");
+  return Number.isSafeInteger(w) && w > 0 ? w : undefined;
+})();
 export function _setReadWindowForTest(bytes?: number): void {
   readWindow = bytes;
 }

@@ -193,7 +193,7 @@ async function runTornCheck(ctx: CheckContext): Promise<CheckOutcome> {
     rounds.push(
       !r.held
         ? `stopped before sync ${syncs}: the PUT had fewer syncs (or answered first), nothing to tear`
-        : `stopped before sync ${syncs}: ${r.variants} of ${r.of} torn directories recovered${!r.interrupted ? "" : r.interrupted === 1 ? ", and one recovery killed before its only sync" : `, and one recovery killed before each of its ${r.interrupted} syncs in turn`}`,
+        : `stopped before sync ${syncs}: ${r.variants} of ${r.of} torn directories recovered${!r.interrupted ? "" : r.interrupted === 1 ? ", and one recovery killed before its only sync" : `, and one recovery killed before each of its ${r.interrupted} syncs in turn`}${r.twice ? ", and one directory torn twice at the same place" : ""}`,
     );
   }
   const ms = performance.now() - started;

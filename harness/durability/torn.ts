@@ -10,7 +10,9 @@
 // Before the sweep, recovery itself is crashed: one torn directory is opened under the interposer, the
 // process held and killed before the k-th sync of that store.open (k = 1, 2, ...), and what it left opened
 // again; so a recovery that cuts the log before its copy of the tail is durable, or cannot resume its own
-// half-done work (a file already moved aside), is seen.
+// half-done work (a file already moved aside), is seen. And one torn directory is torn twice at the same
+// place (recovered, a PUT of other bytes torn to the same length), so a recovery that names what it sets
+// aside by offset and length alone must keep both.
 // The crash checks' random cuts reach a handful of these tails per run; this sweeps them all (up to a
 // budget of lengths per file, boundaries first). Not swept: a prefix followed by zeros up to the unsynced
 // length (a size that reached the disk before part of its data). DEC-038 counts a complete-length record
@@ -98,6 +100,8 @@ export interface TornResult {
   held: boolean;
   /** Recoveries killed before one of their syncs, and each opened again. */
   interrupted?: number;
+  /** True when a directory was torn a second time at the same place and recovered again. */
+  twice?: boolean;
   /** Time the sweep of torn directories took. */
   sweepMs?: number;
 }
@@ -230,6 +234,64 @@ export async function runTornRound(
       ]);
     };
 
+    let tornTwiceRan = false;
+    /** The torn-twice round (see below); a result only for a finding. */
+    const tornTwice = async (file: string, kept: number): Promise<TornResult | undefined> => {
+      const vdir = join(variantsDir, "twice");
+      const vshadow = join(variantsDir, "twice-shadow");
+      const first = build({ file, kept, zeros: false }, vdir);
+      const what = `${first}, recovered, then a new PUT torn the same way`;
+      await power.prepare(vdir, vshadow);
+      const rec = await start(power.env(vdir, vshadow));
+      let held = false;
+      try {
+        const o = await rec.call("store.open", { dir: vdir });
+        const f = faultOf(o, `store.open with ${first}`);
+        if (f) throw f;
+        if ("error" in o)
+          return found(first, [
+            `store.open refused the directory: ${o.error.code}: ${o.error.message} (a torn tail is dropped by recovery, not refused)`,
+          ]);
+        power.hold!(vshadow, syncs);
+        let settled = false;
+        const bytes = new TextEncoder().encode(`asl-conform torn twice seed ${seed} round ${syncs}`);
+        const pending = rec.call("store.put", { bytes, type_tag: null, structure: null }).then(() => {
+          settled = true;
+        });
+        await rec.requestWritten();
+        const until = performance.now() + 5000;
+        while (!power.held!(vshadow) && !settled && performance.now() < until) await sleep(0.2);
+        held = power.held!(vshadow);
+        await rec.crash();
+        await pending;
+      } finally {
+        await rec.crash();
+        power.hold!(vshadow, 0);
+      }
+      if (!held) return undefined; // the PUT made fewer syncs: nothing of it to tear
+      const grown = contents(vdir).get(file);
+      await power.cut(vdir, vshadow, true);
+      tally.crashes += 2;
+      const was = readFileSync(join(vdir, file));
+      if (grown === undefined || grown.length <= was.length || !grown.subarray(0, was.length).equals(was))
+        return undefined; // the new PUT did not append to that file
+      const again = Math.min(kept, grown.length - was.length - 1);
+      writeFileSync(join(vdir, file), grown.subarray(0, was.length + again));
+      const opened = await impl!.call("store.open", { dir: vdir });
+      const of = faultOf(opened, `store.open with ${what}`);
+      if (of) throw of;
+      if ("error" in opened)
+        return found(what, [
+          `store.open refused the directory: ${opened.error.code}: ${opened.error.message} (the second torn tail is dropped like the first)`,
+        ]);
+      const j = await judge(what, opened.ok.position, "after the second recovery");
+      if (j) return j;
+      tally.verified += 4;
+      tornTwiceRan = true;
+      for (const d of [vdir, vshadow]) rmSync(d, { recursive: true, force: true });
+      return undefined;
+    };
+
     // Recovery interrupted: one torn tail (half the unsynced bytes of the first torn file) is opened by a
     // process under the interposer, stopped just before the k-th sync of its recovery and killed, and the
     // directory cut to what that recovery had made durable; then it must open and show the same state.
@@ -282,6 +344,15 @@ export async function runTornRound(
       if (j) return j;
       tally.verified += 4;
       for (const d of [vdir, vshadow]) rmSync(d, { recursive: true, force: true });
+    }
+
+    // Torn twice at one place: the same torn directory is recovered by a process under the interposer,
+    // which then takes a PUT of other bytes and is stopped before the same sync as the first and killed;
+    // its new tail is torn to the same length. The second recovery meets a tail of that length at that
+    // offset, with other bytes, where the first one already left its copy.
+    if (firstTorn && half > 0) {
+      const twice = await tornTwice(firstTorn.file, half);
+      if (twice) return twice;
     }
 
     // The sweep's budget starts here: the interrupted recoveries above are bounded by their count.
@@ -343,6 +414,7 @@ export async function runTornRound(
       of: torn.length,
       held: true,
       interrupted,
+      twice: tornTwiceRan,
       sweepMs: performance.now() - sweepStart,
     };
   } finally {

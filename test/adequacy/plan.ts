@@ -3,14 +3,15 @@
 // Each check runs against the reference engine of THIS tree (Stryker's sandbox, where the engine is
 // mutated), with the harness, the vectors and the oracle taken from the pristine tree (ASL_PRISTINE_ROOT,
 // the checkout Stryker copied from). A check that passes on the pristine engine and fails on a mutated one
-// kills that mutant. Four passes:
+// kills that mutant. Five passes:
 //   1. every check but the crash checks, in-process;
 //   2. the checks of segments and filters again on "a host without WebAssembly", so that the per-key
 //      paths the filter kernels fall back to are judged too (reference/filters/bulk.ts);
 //   3. the checks that reopen a store, again with the disk store reading its log a frame at a time, so the
 //      read window's re-reads (otherwise only past 4 MiB of log) are judged too;
 //   4. the crash checks, against this tree's engine served as a process, last (seconds each; Stryker
-//      stops at a mutant's first failing check).
+//      stops at a mutant's first failing check);
+//   5. crash/torn-tail again, the served engine reading its log a frame at a time.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -128,9 +129,10 @@ async function judge(check: Check, launch?: { command: string }, runs = RUNS): P
  * coverage (test/adequacy/child-coverage.mjs) is added to this check's, so the recovery code only a
  * restarted process runs counts as reached by the crash checks, and its mutants are run against them.
  */
-async function judgeCrash(check: Check): Promise<void> {
+async function judgeCrash(check: Check, env: Record<string, string> = {}): Promise<void> {
   const ns = stryker();
   const saved = { ...process.env };
+  Object.assign(process.env, env);
   let coverageDir: string | undefined;
   if (ns?.activeMutant !== undefined) process.env.__STRYKER_ACTIVE_MUTANT__ = ns.activeMutant;
   else if (ns?.currentTestId !== undefined) {
@@ -149,7 +151,7 @@ async function judgeCrash(check: Check): Promise<void> {
   try {
     await judge(check, { command }, check.id === "crash/torn-tail" ? TORN_RUNS : CRASH_RUNS);
   } finally {
-    for (const k of ["__STRYKER_ACTIVE_MUTANT__", "ASL_ADEQUACY_COVERAGE_DIR"])
+    for (const k of ["__STRYKER_ACTIVE_MUTANT__", "ASL_ADEQUACY_COVERAGE_DIR", ...Object.keys(env)])
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];
     if (coverageDir !== undefined && ns?.currentTestId !== undefined) {
@@ -245,6 +247,19 @@ export function adequacyPlan(): { pass: string; tests: AdequacyTest[] }[] {
           run: () => judgeCrash(c),
           timeoutMs: 120_000,
           ...(c.id === "crash/power-cut" && !power.ok ? { skip: power.reason } : {}),
+        })),
+    },
+    {
+      // The torn tails again with the store reading its log a frame at a time: a torn tail then meets a
+      // window re-read at its own offset, which otherwise happens only past 4 MiB of log.
+      pass: "the conformance suite against the engine of this tree served as a process reading its log a frame at a time",
+      tests: suite.checks
+        .filter((c) => c.id === "crash/torn-tail")
+        .map((c) => ({
+          name: c.id,
+          run: () => judgeCrash(c, { ASL_REFERENCE_READ_WINDOW: "1" }),
+          timeoutMs: 120_000,
+          ...(!power.ok ? { skip: power.reason } : {}),
         })),
     },
   ];
