@@ -137,7 +137,7 @@ function snippet(source: string, m: StrykerMutant): string {
           ...lines.slice(start.line, end.line - 1),
           lines[end.line - 1]!.slice(0, end.column - 1),
         ].join("\n");
-  return text.replace(/\s+/g, " ").trim();
+  return fold(text);
 }
 
 /** The triage files (schema spec/schemas/adequacy-triage.schema.json), in name order; none is an empty triage. */
@@ -206,7 +206,10 @@ export function adequacyReport(
     const lines = f.source.split("\n");
     for (const m of [...f.mutants].sort(
       (a, b) =>
-        a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column,
+        a.location.start.line - b.location.start.line ||
+        a.location.start.column - b.location.start.column ||
+        (a.mutatorName < b.mutatorName ? -1 : a.mutatorName > b.mutatorName ? 1 : 0) ||
+        (a.replacement < b.replacement ? -1 : a.replacement > b.replacement ? 1 : 0),
     )) {
       const original = snippet(f.source, m);
       const base = {
@@ -214,7 +217,7 @@ export function adequacyReport(
         line: m.location.start.line,
         mutator: m.mutatorName,
         original,
-        replacement: m.replacement.replace(/\s+/g, " ").trim(),
+        replacement: fold(m.replacement),
       };
       const line = lines[m.location.start.line - 1] ?? "";
       const t =

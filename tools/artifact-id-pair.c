@@ -5,13 +5,15 @@
 //   "asl-conform artifact_id pair " followed by 16 lowercase hex digits of a u64 x,
 // and the walk is x -> first 8 bytes of SHA-256(string(x)), read big-endian. Two walks that reach the same
 // distinguished point (low DP_BITS bits zero) are walked again from their starts, lengths aligned, to
-// the step where they meet: two different x with the same next value. Deterministic for a given seed.
+// the step where they meet: two different x with the same next value. With one thread the pair found
+// depends only on the seed; with more, on which thread reaches a shared point first.
 //
 //   gcc -O2 -pthread tools/artifact-id-pair.c -lcrypto -o /tmp/pair && /tmp/pair [threads] [seed]
 // (libssl-dev for the header).
 //
-// Prints the two strings and their common artifact_id. Run once by hand; the pair is a vector
-// (authoring/cases/traces.ts), checked by recomputing SHA-256, so the search never runs in CI.
+// Prints the two strings and their common artifact_id. Run once by hand; the pair is in
+// harness/checks/artifact-id.ts (ARTIFACT_ID_PAIR), and test/authoring/artifact-id-pair.test.ts checks it by
+// recomputing SHA-256, so the search never runs in CI.
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <inttypes.h>
 #include <openssl/sha.h>

@@ -220,6 +220,35 @@ const recoveryNotResumable = defineMutant(
   }),
 );
 
+/**
+ * Recovery that keeps one copy per name in recovered/, naming a torn tail by its offset and length: a
+ * second tail of the same length at the same offset, with other bytes (two crashes at one place), finds
+ * the name taken and refuses to open, where it should keep both.
+ */
+const recoveryOneCopyPerName = defineMutant(
+  {
+    id: "durable-recovery-one-copy-per-name",
+    description:
+      "names a torn tail moved into recovered/ by its offset and length only and refuses when that name holds other bytes: after two torn tails of one length at one offset (two crashes at one place) the directory never opens again",
+    rules: RULES_TORN,
+    capabilities: ["durability"],
+  },
+  ({ engine }) => ({
+    "store.open": (a) => {
+      patchFs({
+        renameSync: ((from: fs.PathLike, to: fs.PathLike) => {
+          if (/\/recovered\/[^/]+-\d+$/.test(String(to)))
+            throw Object.assign(new Error(`${String(to).replace(/-\d+$/, "")} already holds another tail`), {
+              code: "EEXIST",
+            });
+          real.renameSync(from, to);
+        }) as typeof fs.renameSync,
+      });
+      return state(engine.openAt(a.dir).current());
+    },
+  }),
+);
+
 /** Frame before bytes, recovery padding the missing bytes with zeros, and GET without checking the key. */
 const returnsTorn = defineMutant(
   {
@@ -282,4 +311,9 @@ export const killMutants: readonly Mutant[] = [
 ];
 
 /** Caught only under the power cut (crash/power-cut, crash/torn-tail): a kill leaves the page cache, which hides them. */
-export const powerCutMutants: readonly Mutant[] = [ackBeforeFsync, noDirFsync, recoveryNotResumable];
+export const powerCutMutants: readonly Mutant[] = [
+  ackBeforeFsync,
+  noDirFsync,
+  recoveryNotResumable,
+  recoveryOneCopyPerName,
+];

@@ -22,6 +22,7 @@ export const ARTIFACT_ID_PAIR = [
 ] as const;
 
 const RULES = ["ATXI-INV-001", "IDX-PUT-001", "IDX-GET-001"];
+const NAME = ["A", "B"] as const;
 
 interface PutAnswer {
   key: string;
@@ -47,14 +48,14 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
 
   const put = async (i: number, when: string) => {
     const o = await a.call("store.put", { bytes: bytes[i]!, type_tag: null, structure: null });
-    return { o, f: faulted(o, `store.put of artifact ${i === 0 ? "A" : "B"} ${when}`) };
+    return { o, f: faulted(o, `store.put of artifact ${NAME[i]} ${when}`) };
   };
   /** store.get of artifact i: its bytes when `stored`, else STORE_NOT_FOUND. */
   const read = async (i: number, stored: boolean, when: string): Promise<CheckOutcome | undefined> => {
     const o = await a.call("store.get", { key: keys[i]! });
-    const f = faulted(o, `store.get of artifact ${i === 0 ? "A" : "B"} ${when}`);
+    const f = faulted(o, `store.get of artifact ${NAME[i]} ${when}`);
     if (f) return f;
-    const name = i === 0 ? "A" : "B";
+    const name = NAME[i];
     if (stored) {
       if ("error" in o)
         findings.push({
@@ -64,7 +65,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
       else if (Buffer.compare(Buffer.from(o.ok.bytes), Buffer.from(bytes[i]!)) !== 0)
         findings.push({
           rules: ["IDX-GET-001", "ATXI-INV-001"],
-          message: `${when}: store.get of artifact ${name} returned other bytes${Buffer.compare(Buffer.from(o.ok.bytes), Buffer.from(bytes[1 - i]!)) === 0 ? ` (those of artifact ${i === 0 ? "B" : "A"}, which has the same artifact_id)` : ""}`,
+          message: `${when}: store.get of artifact ${name} returned other bytes${Buffer.compare(Buffer.from(o.ok.bytes), Buffer.from(bytes[1 - i]!)) === 0 ? ` (those of artifact ${NAME[1 - i]}, whose SHA-256 shares its first 8 bytes)` : ""}`,
         });
     } else if (!("error" in o) || o.error.code !== "STORE_NOT_FOUND")
       findings.push({
@@ -95,7 +96,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
       if (p.o.error.code !== "STORE_ARTIFACT_ID_COLLISION")
         findings.push({
           rules: ["IDX-PUT-001"],
-          message: `${when}: store.put of artifact B was refused with ${p.o.error.code}; the only refusal it admits is STORE_ARTIFACT_ID_COLLISION (its artifact_id is A's)`,
+          message: `${when}: store.put of artifact B was refused with ${p.o.error.code}; the only refusal DEC-015 admits for it is STORE_ARTIFACT_ID_COLLISION (its SHA-256 shares its first 8 bytes with A's), else it is stored`,
         });
       return { stored: false };
     }

@@ -150,7 +150,22 @@ export const POWER_CUT_MODE: CrashMode = {
   power: powerCutSimulation,
 };
 
-/** Time crash/torn-tail may take by default (40 runs); it scales with --runs. */
+/** What the note says of a round's interrupted recoveries. */
+function interruptedNote(r: {
+  interrupted?: number;
+  interruptedEnd?: "finished" | "limit" | "slow";
+}): string {
+  const n = r.interrupted ?? 0;
+  if (r.interruptedEnd === "limit") return `, and one recovery killed before each of its first ${n} syncs`;
+  if (r.interruptedEnd === "slow")
+    return `, and one recovery killed before ${n === 1 ? "its first sync" : `each of its first ${n} syncs`} (then one neither answered nor reached its next sync within 5 s)`;
+  if (n === 0) return "";
+  return n === 1
+    ? ", and one recovery killed before its only sync"
+    : `, and one recovery killed before each of its ${n} syncs in turn`;
+}
+
+/** Time the sweeps of crash/torn-tail may take by default (40 runs); it scales with --runs. */
 const TORN_BUDGET_MS_PER_RUN = 300;
 
 async function runTornCheck(ctx: CheckContext): Promise<CheckOutcome> {
@@ -193,14 +208,14 @@ async function runTornCheck(ctx: CheckContext): Promise<CheckOutcome> {
     rounds.push(
       !r.held
         ? `stopped before sync ${syncs}: the PUT had fewer syncs (or answered first), nothing to tear`
-        : `stopped before sync ${syncs}: ${r.variants} of ${r.of} torn directories recovered${!r.interrupted ? "" : r.interrupted === 1 ? ", and one recovery killed before its only sync" : `, and one recovery killed before each of its ${r.interrupted} syncs in turn`}${r.twice ? ", and one directory torn twice at the same place" : ""}`,
+        : `stopped before sync ${syncs}: ${r.variants} of ${r.of} torn directories recovered${interruptedNote(r)}${r.twice ? ", and one directory torn twice at the same place" : ""}`,
     );
   }
   const ms = performance.now() - started;
   return {
     findings: [],
     notes: [
-      `${rounds.join("; ")}; in flight ${tally.applied} wholly applied, ${tally.absent} wholly absent; ${tally.verified} acknowledged operations verified, in ${(ms / 1000).toFixed(1)} s${cut ? ` (the time budget of ${(budget / 1000).toFixed(0)} s cut the sweep short; --runs raises it)` : ""}`,
+      `${rounds.join("; ")}; in flight ${tally.applied} wholly applied, ${tally.absent} wholly absent; ${tally.verified} acknowledged operations verified, in ${(ms / 1000).toFixed(1)} s${cut ? ` (the sweeps' time budget of ${(budget / 1000).toFixed(1)} s cut them short; --runs raises it)` : ""}`,
     ],
     observed: CRASH_RULES,
   };

@@ -20,7 +20,7 @@
 // DEC-040's power cut does not make that shape either.
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { State } from "../../adapters/interface.ts";
+import type { Outcome, State } from "../../adapters/interface.ts";
 import type { ProcessAdapter } from "../../adapters/process.ts";
 import type { Finding, Launch } from "../checks/types.ts";
 import {
@@ -38,7 +38,7 @@ import {
   startImplementation,
   type Tally,
 } from "./crash.ts";
-import { keyOf, operationsOf, stream } from "./schedule.ts";
+import { keyOf, type Op, operationsOf, stream } from "./schedule.ts";
 
 /** Tails tried per torn file: every length when the unsynced bytes are few, else both ends and a spread. */
 const MAX_VARIANTS = 160;
@@ -90,6 +90,47 @@ function contents(dir: string): Map<string, Buffer> {
   return out;
 }
 
+/** The operations a recovered directory is judged against: those acknowledged, and one in flight. */
+interface Expectation {
+  ops: Op[];
+  status: Status[];
+  inflight: number;
+  keyOp: Map<string, number>;
+}
+
+/** How long the process may take to reach the sync it is to be stopped before (or to answer). */
+const HOLD_WAIT_MS = 5000;
+
+/**
+ * Sends one request with the interposer set to stop the process just before its `syncs`-th sync from
+ * now, then kills the process: there when it got there, else once it answered, or after HOLD_WAIT_MS.
+ * The request is never awaited while it may be held. `answer` is set when it answered first.
+ */
+async function callThenKill(
+  p: ProcessAdapter,
+  power: PowerCut,
+  shadow: string,
+  syncs: number,
+  r: { op: string; args: unknown },
+): Promise<{ held: boolean; answer?: Outcome<unknown> }> {
+  power.hold!(shadow, syncs);
+  let answer: Outcome<unknown> | undefined;
+  const pending = p.call(r.op as never, r.args as never).then((a) => {
+    answer = a;
+  });
+  try {
+    await p.requestWritten();
+    const until = performance.now() + HOLD_WAIT_MS;
+    while (!power.held!(shadow) && answer === undefined && performance.now() < until) await sleep(0.2);
+    const held = power.held!(shadow);
+    return held || answer === undefined ? { held } : { held, answer };
+  } finally {
+    await p.crash();
+    power.hold!(shadow, 0);
+    await pending;
+  }
+}
+
 export interface TornResult {
   findings: Finding[];
   context: string;
@@ -100,6 +141,8 @@ export interface TornResult {
   held: boolean;
   /** Recoveries killed before one of their syncs, and each opened again. */
   interrupted?: number;
+  /** Why the interruptions stopped: the recovery finished, the limit, or it neither answered nor synced. */
+  interruptedEnd?: "finished" | "limit" | "slow";
   /** True when a directory was torn a second time at the same place and recovered again. */
   twice?: boolean;
   /** Time the sweep of torn directories took. */
@@ -123,7 +166,7 @@ export async function runTornRound(
   const shadow = mkdtempSync(join(root, "asl-torn-shadow-"));
   const variantsDir = mkdtempSync(join(root, "asl-torn-variants-"));
   const s = { seed, index: 1000 + syncs, lives: [{ ops: 4, end: "at-write" as const, at: 0, write: syncs }] };
-  const context = `seed ${seed}, round ${syncs}: 4 acknowledged operations, then a PUT stopped just before its ${syncs === 1 ? "first" : "second"} sync and killed; one recovery killed before each of its syncs in turn, then the directory recovered once per tail of each file it had appended to`;
+  const context = `seed ${seed}, round ${syncs}: 4 acknowledged operations, then a PUT stopped just before its ${syncs === 1 ? "first" : "second"} sync and killed; then the recovery of one torn directory killed before each sync it makes, one directory torn twice at one place, and the directory recovered once per tail of each file it had appended to`;
   const found = (where: string, texts: string[], rule = "STO-REC-002"): TornResult => ({
     context,
     variants: 0,
@@ -168,22 +211,10 @@ export async function runTornRound(
     }
     // The in-flight PUT, stopped by the interposer just before its syncs-th sync.
     const inflight = 4;
-    power.hold!(shadow, syncs);
-    let settled = false;
-    const r = request(ops[inflight]!);
-    const pending = impl.call(r.op, r.args as never).then(() => {
-      settled = true;
-    });
-    await impl.requestWritten();
-    const end = performance.now() + 5000;
-    while (!power.held!(shadow) && !settled && performance.now() < end) await sleep(0.2);
-    const wasHeld = power.held!(shadow);
-    await impl.crash();
-    power.hold!(shadow, 0);
-    await pending;
+    const stopped = await callThenKill(impl, power, shadow, syncs, request(ops[inflight]!));
     tally.crashes++;
     tally.inFlight++;
-    if (!wasHeld) {
+    if (!stopped.held) {
       // The PUT made fewer syncs than that (or answered first): nothing of it is left unsynced to tear.
       return { findings: [], context, variants: 0, of: 0, held: false };
     }
@@ -200,6 +231,7 @@ export async function runTornRound(
       torn.push(...tailsOf(file, now.length - was.length));
     }
     impl = await start({});
+    const plain = impl;
     /** A directory holding the durable state and the variant's tail of its file. */
     const build = (v: TornVariant, dest: string) => {
       cpSync(base, dest, { recursive: true });
@@ -213,146 +245,167 @@ export async function runTornRound(
         ? `${v.file} with its ${tail.length} unsynced bytes as zeros`
         : `${v.file} torn to ${v.kept} of its ${tail.length} unsynced bytes`;
     };
-    const judge = async (what: string, position: string, label: string): Promise<TornResult | undefined> => {
-      const obs = await observe(impl!, position, ops, inflight + 1, snaps);
-      const d0 = diffs(expected(ops, status, inflight + 1), obs, keyOp, ops, status, inflight);
-      const d1 = diffs(expected(ops, status, inflight + 1, inflight), obs, keyOp, ops, status, inflight);
-      if (d0.length === 0 || d1.length === 0) {
-        if (d0.length === 0 && d1.length > 0) tally.absent++;
-        else if (d1.length === 0 && d0.length > 0) tally.applied++;
-        return undefined;
+    const refused = (what: string, o: { error: { code: string; message: string } }, why: string) =>
+      found(what, [`store.open refused the directory: ${o.error.code}: ${o.error.message} (${why})`]);
+    const main: Expectation = { ops, status, inflight, keyOp };
+    /**
+     * What `target` shows at `position` against `x`: the operations acknowledged, and the one in flight
+     * wholly applied or wholly absent. A finding, or whether the one in flight is applied.
+     */
+    const judge = async (
+      target: ProcessAdapter,
+      x: Expectation,
+      what: string,
+      position: string,
+      label: string,
+    ): Promise<{ finding: TornResult } | { applied: boolean }> => {
+      const obs = await observe(target, position, x.ops, x.inflight + 1, snaps);
+      const d0 = diffs(expected(x.ops, x.status, x.inflight + 1), obs, x.keyOp, x.ops, x.status, x.inflight);
+      const d1 = diffs(
+        expected(x.ops, x.status, x.inflight + 1, x.inflight),
+        obs,
+        x.keyOp,
+        x.ops,
+        x.status,
+        x.inflight,
+      );
+      if (d0.length === 0) {
+        tally.absent++;
+        return { applied: false };
       }
-      const both = d0.filter((d) => d1.some((x) => x.id === d.id));
+      if (d1.length === 0) {
+        tally.applied++;
+        return { applied: true };
+      }
+      const both = d0.filter((d) => d1.some((y) => y.id === d.id));
       if (both.length > 0)
-        return found(
-          `${what}, ${label}`,
-          both.map((d) => d.text),
-          both[0]!.rule,
-        );
-      return found(`${what}, ${label}`, [
-        `${describeOp(ops[inflight]!, inflight)}, in flight, is half-applied: as if absent, ${d0[0]!.text}; as if applied, ${d1[0]!.text}`,
-      ]);
+        return {
+          finding: found(
+            `${what}, ${label}`,
+            both.map((d) => d.text),
+            both[0]!.rule,
+          ),
+        };
+      return {
+        finding: found(`${what}, ${label}`, [
+          `${describeOp(x.ops[x.inflight]!, x.inflight)}, in flight, is half-applied: as if absent, ${d0[0]!.text}; as if applied, ${d1[0]!.text}`,
+        ]),
+      };
     };
-
-    let tornTwiceRan = false;
-    /** The torn-twice round (see below); a result only for a finding. */
-    const tornTwice = async (file: string, kept: number): Promise<TornResult | undefined> => {
-      const vdir = join(variantsDir, "twice");
-      const vshadow = join(variantsDir, "twice-shadow");
-      const first = build({ file, kept, zeros: false }, vdir);
-      const what = `${first}, recovered, then a new PUT torn the same way`;
-      await power.prepare(vdir, vshadow);
-      const rec = await start(power.env(vdir, vshadow));
-      let held = false;
-      try {
-        const o = await rec.call("store.open", { dir: vdir });
-        const f = faultOf(o, `store.open with ${first}`);
-        if (f) throw f;
-        if ("error" in o)
-          return found(first, [
-            `store.open refused the directory: ${o.error.code}: ${o.error.message} (a torn tail is dropped by recovery, not refused)`,
-          ]);
-        power.hold!(vshadow, syncs);
-        let settled = false;
-        const bytes = new TextEncoder().encode(`asl-conform torn twice seed ${seed} round ${syncs}`);
-        const pending = rec.call("store.put", { bytes, type_tag: null, structure: null }).then(() => {
-          settled = true;
-        });
-        await rec.requestWritten();
-        const until = performance.now() + 5000;
-        while (!power.held!(vshadow) && !settled && performance.now() < until) await sleep(0.2);
-        held = power.held!(vshadow);
-        await rec.crash();
-        await pending;
-      } finally {
-        await rec.crash();
-        power.hold!(vshadow, 0);
-      }
-      if (!held) return undefined; // the PUT made fewer syncs: nothing of it to tear
-      const grown = contents(vdir).get(file);
-      await power.cut(vdir, vshadow, true);
-      tally.crashes += 2;
-      const was = readFileSync(join(vdir, file));
-      if (grown === undefined || grown.length <= was.length || !grown.subarray(0, was.length).equals(was))
-        return undefined; // the new PUT did not append to that file
-      const again = Math.min(kept, grown.length - was.length - 1);
-      writeFileSync(join(vdir, file), grown.subarray(0, was.length + again));
-      const opened = await impl!.call("store.open", { dir: vdir });
-      const of = faultOf(opened, `store.open with ${what}`);
+    /** store.open of `dir` by the plain process, judged against `x`. */
+    const reopen = async (dir: string, x: Expectation, what: string, label: string, why: string) => {
+      const opened = await plain.call("store.open", { dir });
+      const of = faultOf(opened, `store.open with ${what}, ${label}`);
       if (of) throw of;
-      if ("error" in opened)
-        return found(what, [
-          `store.open refused the directory: ${opened.error.code}: ${opened.error.message} (the second torn tail is dropped like the first)`,
-        ]);
-      const j = await judge(what, opened.ok.position, "after the second recovery");
-      if (j) return j;
-      tally.verified += 4;
-      tornTwiceRan = true;
-      for (const d of [vdir, vshadow]) rmSync(d, { recursive: true, force: true });
-      return undefined;
+      if ("error" in opened) return { finding: refused(`${what}, ${label}`, opened, why) };
+      return judge(plain, x, what, opened.ok.position, label);
     };
 
-    // Recovery interrupted: one torn tail (half the unsynced bytes of the first torn file) is opened by a
-    // process under the interposer, stopped just before the k-th sync of its recovery and killed, and the
-    // directory cut to what that recovery had made durable; then it must open and show the same state.
-    // k runs from 1 until a recovery finishes before its k-th sync.
-    let interrupted = 0;
+    // Recovery interrupted: one torn directory (the first grown file, half its unsynced bytes) is opened
+    // by a process under the interposer, stopped just before the k-th sync of that store.open and killed,
+    // and cut to what the interrupted recovery had made durable; then it must open and show the same
+    // state. k runs from 1 until a recovery finishes before its k-th sync (at most MAX_RECOVERY_SYNCS).
+    // Only fsync and fdatasync are seen (the interposer's calls): a recovery syncing otherwise is not cut.
     const firstTorn = torn[0];
     const half = firstTorn
       ? Math.floor((before.get(firstTorn.file)!.length - durable.get(firstTorn.file)!.length) / 2)
       : 0;
-    for (let k = 1; firstTorn && half > 0 && k <= MAX_RECOVERY_SYNCS; k++) {
+    let interrupted = 0;
+    let interruptedEnd: TornResult["interruptedEnd"] = "finished";
+    for (let k = 1; firstTorn && half > 0; k++) {
+      if (k > MAX_RECOVERY_SYNCS) {
+        interruptedEnd = "limit";
+        break;
+      }
       const vdir = join(variantsDir, `interrupted-${k}`);
       const vshadow = join(variantsDir, `interrupted-${k}-shadow`);
       const what = build({ file: firstTorn.file, kept: half, zeros: false }, vdir);
       await power.prepare(vdir, vshadow);
       const rec = await start(power.env(vdir, vshadow));
-      let done = false;
-      try {
-        power.hold!(vshadow, k);
-        const pendingOpen = rec.call("store.open", { dir: vdir }).then((o) => {
-          done = true;
-          return o;
-        });
-        await rec.requestWritten();
-        const until = performance.now() + 5000;
-        while (!power.held!(vshadow) && !done && performance.now() < until) await sleep(0.2);
-        if (!power.held!(vshadow)) {
-          const o = await pendingOpen;
-          const f = faultOf(o, `store.open with ${what}`);
-          if (f) throw f;
-          break; // the recovery made fewer than k syncs: the sweep below opens such directories whole
+      const r = await callThenKill(rec, power, vshadow, k, { op: "store.open", args: { dir: vdir } });
+      if (!r.held) {
+        if (r.answer === undefined) {
+          interruptedEnd = "slow";
+          break;
         }
-        await rec.crash();
-        await pendingOpen;
-      } finally {
-        await rec.crash();
-        power.hold!(vshadow, 0);
+        const f = faultOf(r.answer, `store.open with ${what}`);
+        if (f) throw f;
+        if ("error" in r.answer)
+          return refused(what, r.answer, "a torn tail is dropped by recovery, not refused");
+        break; // the recovery made fewer than k syncs
       }
       await power.cut(vdir, vshadow, true);
       tally.crashes++;
       interrupted++;
-      const label = `its recovery killed just before its sync ${k} and cut to what it had made durable`;
-      const opened = await impl.call("store.open", { dir: vdir });
-      const of = faultOf(opened, `store.open with ${what}, ${label}`);
-      if (of) throw of;
-      if ("error" in opened)
-        return found(`${what}, ${label}`, [
-          `store.open refused the directory: ${opened.error.code}: ${opened.error.message} (recovery must survive its own crash)`,
-        ]);
-      const j = await judge(what, opened.ok.position, `${label}, then opened again`);
-      if (j) return j;
+      const label = `its recovery killed just before its sync ${k} and cut to what it had made durable, then opened again`;
+      const j = await reopen(vdir, main, what, label, "recovery must survive its own crash");
+      if ("finding" in j) return j.finding;
       tally.verified += 4;
       for (const d of [vdir, vshadow]) rmSync(d, { recursive: true, force: true });
     }
 
     // Torn twice at one place: the same torn directory is recovered by a process under the interposer,
     // which then takes a PUT of other bytes and is stopped before the same sync as the first and killed;
-    // its new tail is torn to the same length. The second recovery meets a tail of that length at that
-    // offset, with other bytes, where the first one already left its copy.
+    // that file's new bytes are torn to the same length. The second recovery meets a tail of that length
+    // at that offset, with other bytes, where the first one left its copy. The second PUT is one more
+    // operation in flight: wholly applied or wholly absent.
+    let twice = false;
     if (firstTorn && half > 0) {
-      const twice = await tornTwice(firstTorn.file, half);
-      if (twice) return twice;
+      const vdir = join(variantsDir, "twice");
+      const vshadow = join(variantsDir, "twice-shadow");
+      const first = build({ file: firstTorn.file, kept: half, zeros: false }, vdir);
+      const what = `${first}, recovered, then a PUT of other bytes torn the same way`;
+      await power.prepare(vdir, vshadow);
+      const rec = await start(power.env(vdir, vshadow));
+      let stoppedAgain: Awaited<ReturnType<typeof callThenKill>> | undefined;
+      let x2: Expectation | undefined;
+      try {
+        const o = await rec.call("store.open", { dir: vdir });
+        const f = faultOf(o, `store.open with ${first}`);
+        if (f) throw f;
+        if ("error" in o) return refused(first, o, "a torn tail is dropped by recovery, not refused");
+        const j = await judge(rec, main, first, o.ok.position, "after recovery");
+        if ("finding" in j) return j.finding;
+        const bytes = new TextEncoder().encode(`asl-conform torn twice seed ${seed} round ${syncs}`);
+        const second: Op = { kind: "put", bytes, key: keyOf(bytes), large: false };
+        const ops2 = [...ops.slice(0, inflight + 1), second];
+        x2 = {
+          ops: ops2,
+          status: [...status.slice(0, inflight), j.applied ? "applied" : "absent", "pending"],
+          inflight: inflight + 1,
+          keyOp: new Map([...keyOp].filter(([, i]) => i <= inflight).concat([[second.key, inflight + 1]])),
+        };
+        stoppedAgain = await callThenKill(rec, power, vshadow, syncs, request(second));
+      } finally {
+        await rec.crash();
+      }
+      const grown = contents(vdir).get(firstTorn.file);
+      await power.cut(vdir, vshadow, true);
+      tally.crashes += 2;
+      const was = readFileSync(join(vdir, firstTorn.file));
+      // Only when the second PUT was stopped before that sync and appended to the same file again.
+      if (
+        stoppedAgain?.held &&
+        grown &&
+        grown.length > was.length + 1 &&
+        grown.subarray(0, was.length).equals(was)
+      ) {
+        writeFileSync(
+          join(vdir, firstTorn.file),
+          grown.subarray(0, was.length + Math.min(half, grown.length - was.length - 1)),
+        );
+        const j = await reopen(
+          vdir,
+          x2!,
+          what,
+          "after the second recovery",
+          "the second torn tail is dropped like the first",
+        );
+        if ("finding" in j) return j.finding;
+        tally.verified += 4;
+        twice = true;
+      }
+      for (const d of [vdir, vshadow]) rmSync(d, { recursive: true, force: true });
     }
 
     // The sweep's budget starts here: the interrupted recoveries above are bounded by their count.
@@ -364,31 +417,28 @@ export async function runTornRound(
       const vdir = join(variantsDir, String(n++));
       const what = build(v, vdir);
       tally.crashes++;
-      const opened = await impl.call("store.open", { dir: vdir });
+      const opened = await plain.call("store.open", { dir: vdir });
       const of = faultOf(opened, `store.open with ${what}`);
       if (of) throw of;
-      if ("error" in opened)
-        return found(what, [
-          `store.open refused the directory: ${opened.error.code}: ${opened.error.message} (a torn tail is dropped by recovery, not refused)`,
-        ]);
-      const j1 = await judge(what, opened.ok.position, "after recovery");
-      if (j1) return j1;
+      if ("error" in opened) return refused(what, opened, "a torn tail is dropped by recovery, not refused");
+      const j1 = await judge(plain, main, what, opened.ok.position, "after recovery");
+      if ("finding" in j1) return j1.finding;
       tally.verified += 4;
       // A new PUT after recovery, then one more store.open of the directory: it and everything before it.
       const bytes = new TextEncoder().encode(
         `asl-conform torn seed ${seed} round ${syncs} variant ${n} ${stream(seed, n, syncs)()}`,
       );
-      const p = await impl.call("store.put", { bytes, type_tag: null, structure: null });
+      const p = await plain.call("store.put", { bytes, type_tag: null, structure: null });
       const pf = faultOf(p, `a new PUT after recovering ${what}`);
       if (pf) throw pf;
-      const again = "ok" in p ? await impl.call("store.open", { dir: vdir }) : p;
+      const again = "ok" in p ? await plain.call("store.open", { dir: vdir }) : p;
       const af = faultOf(again, `store.open again after recovering ${what} and a new PUT`);
       if (af) throw af;
       if ("error" in again)
         return found(what, [
           `${"ok" in p ? "store.open of the recovered directory, after a new PUT, answered" : "a new PUT after recovery was refused:"} ${again.error.code}: ${again.error.message}`,
         ]);
-      const g = await impl.call("store.get", { key: keyOf(bytes) });
+      const g = await plain.call("store.get", { key: keyOf(bytes) });
       const gf = faultOf(g, `reading the new PUT back after recovering ${what}`);
       if (gf) throw gf;
       if ("error" in g || !sameBytes((g.ok as { bytes: Uint8Array }).bytes, bytes))
@@ -400,11 +450,13 @@ export async function runTornRound(
           "STO-REC-003",
         );
       const j2 = await judge(
+        plain,
+        main,
         what,
         String(BigInt(again.ok.position) - 1n),
         "after a new PUT and one more store.open",
       );
-      if (j2) return j2;
+      if ("finding" in j2) return j2.finding;
       rmSync(vdir, { recursive: true, force: true });
     }
     return {
@@ -414,7 +466,8 @@ export async function runTornRound(
       of: torn.length,
       held: true,
       interrupted,
-      twice: tornTwiceRan,
+      interruptedEnd,
+      twice,
       sweepMs: performance.now() - sweepStart,
     };
   } finally {

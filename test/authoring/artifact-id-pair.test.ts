@@ -1,4 +1,4 @@
-// The artifact_id collision of trace/store-artifact-id-collision is a real one: two texts whose SHA-256
+// The artifact_id collision of trace/store-artifact-id-pair (harness/checks/artifact-id.ts) is a real one: two texts whose SHA-256
 // digests share their first 8 bytes (DEC-015's artifact_id), and differ after them. The search that found
 // them (tools/artifact-id-pair.c, about 2^32 hashes) is not run here; only its answer is checked.
 import { createHash } from "node:crypto";

@@ -104,22 +104,45 @@ describe("checks written as code", () => {
     expect(o.notes?.join(" ")).toMatch(/^\d+-byte segment, 6 lookups/);
   });
 
-  it("[ATXI-FLT-002] vec/seg/bloom-104852-keys/query: a reader that stops after 2^16 keys fails", async () => {
+  /** The reference, but seg.query answered by `alter` (given the reference's answer and the request). */
+  const reader = (
+    alter: (answer: { answers: unknown[] }, args: { queries: { artifact_id: string }[] }) => unknown,
+  ) => {
     const ref = createReferenceImplementation();
-    const shortReader: Implementation = {
+    const impl: Implementation = {
       ...ref,
-      handle: (op, args) => {
-        if (op === "seg.query") {
-          const bytes = (args as { segments: Uint8Array[] }).segments[0]!;
-          // 24-byte records: a segment this long holds more than 2^16 of them.
-          if (bytes.length > 24 * 65_536)
-            throw { code: "SEG_FILTER_FALSE_NEGATIVE", message: "keys past 2^16 unread" };
-        }
-        return ref.handle(op, args);
+      handle: async (op, args) => {
+        const r = await ref.handle(op, args);
+        return (op === "seg.query" ? alter(r as never, args as never) : r) as never;
       },
     };
-    const o = await judge(LARGE_SEGMENT_CHECK, shortReader);
+    return impl;
+  };
+
+  it("[ATXI-FLT-002] vec/seg/bloom-104852-keys/query: a reader that refuses a segment past 2^16 keys fails", async () => {
+    const o = await judge(
+      LARGE_SEGMENT_CHECK,
+      reader(() => {
+        throw { code: "SEG_FILTER_FALSE_NEGATIVE", message: "keys past 2^16 unread" };
+      }),
+    );
     expect(o.findings[0]?.rules).toEqual(["ATXI-FLT-002", "ATXI-FLT-003"]);
     expect(o.findings[0]?.message).toContain(`${LARGE_SEGMENT_RECORDS} ASL records`);
+    expect(o.findings[0]?.message).toContain("the set was refused with SEG_FILTER_FALSE_NEGATIVE");
+  });
+
+  it("[ATXI-FLT-003] vec/seg/bloom-104852-keys/query: a reader that misses the keys past 2^16 fails", async () => {
+    // Artifact ids are 0x5eed00000000 + i * 0x10001 (large-segment.ts): those of records i >= 2^16 read as absent.
+    const pastFirstBatch = (id: string) => (BigInt(id) - 0x5eed_0000_0000n) / 0x1_0001n >= 65_536n;
+    const o = await judge(
+      LARGE_SEGMENT_CHECK,
+      reader((r, args) => ({
+        answers: r.answers.map((a, i) =>
+          pastFirstBatch(args.queries[i]!.artifact_id) ? { ok: { found: false } } : a,
+        ),
+      })),
+    );
+    expect(o.findings[0]?.rules).toEqual(["ATXI-FLT-003"]);
+    expect(o.findings.length).toBe(4); // two keys past 2^16 present, each with filters used and ignored
   });
 });

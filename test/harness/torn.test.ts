@@ -2,7 +2,8 @@
 // end first, and the check itself against the reference served as a process (every torn directory opens
 // with the acknowledged operations and takes a new PUT) and against a mutant whose recovery drops the
 // last acknowledged record (caught, STO-REC-003) and one whose recovery cannot resume after its own crash
-// (caught by the interrupted recoveries, STO-REC-002). Needs the power-cut interposer (gcc): skipped with the
+// (caught by the interrupted recoveries, STO-REC-002), and one that keeps one copy per name of what it
+// moves aside (caught by the directory torn twice at one place). Needs the power-cut interposer (gcc): skipped with the
 // reason without it, a failure where CI is set.
 import { describe, expect, it } from "vitest";
 import { InProcessAdapter } from "../../adapters/in-process.ts";
@@ -38,7 +39,13 @@ describe("crash/torn-tail", () => {
       "a recovery that cannot resume its own interrupted recovery",
       "durable-recovery-not-resumable",
       "STO-REC-002",
-      /its recovery killed just before its sync \d+ and cut to what it had made durable: store\.open refused/,
+      /its recovery killed just before its sync \d+ and cut to what it had made durable, then opened again: store\.open refused/,
+    ],
+    [
+      "a recovery that keeps one copy per name in recovered/",
+      "durable-recovery-one-copy-per-name",
+      "STO-REC-002",
+      /recovered, then a PUT of other bytes torn the same way, after the second recovery: store\.open refused/,
     ],
   ] as const)
     it.skipIf(!avail.ok)(
@@ -63,7 +70,7 @@ describe("crash/torn-tail", () => {
           if (!mutant) {
             expect(o!.findings).toEqual([]);
             expect(o!.notes?.join(" ")).toMatch(
-              /stopped before sync 2: [1-9]\d* of \d+ torn directories recovered, and one recovery killed before each of its [2-6] syncs in turn/,
+              /stopped before sync 2: [1-9]\d* of \d+ torn directories recovered, and one recovery killed before each of its [2-6] syncs in turn, and one directory torn twice at the same place/,
             );
           } else {
             expect(o!.findings[0]?.rules).toContain(rule);
