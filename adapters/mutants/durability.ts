@@ -188,6 +188,17 @@ const recoveryTruncates = defineMutant(
   }),
 );
 
+/** A rename into recovered/ that fails (EEXIST) when `refuse(target)` says so. */
+function renameRefusing(refuse: (to: string) => string | undefined): void {
+  patchFs({
+    renameSync: ((from: fs.PathLike, to: fs.PathLike) => {
+      const why = refuse(String(to));
+      if (why !== undefined) throw Object.assign(new Error(why), { code: "EEXIST" });
+      real.renameSync(from, to);
+    }) as typeof fs.renameSync,
+  });
+}
+
 /**
  * Recovery that cannot resume its own half-done work: it moves a torn tail aside by renaming its copy into
  * recovered/ without replacing (as renameat2's RENAME_NOREPLACE does) and without looking for a copy an
@@ -207,14 +218,10 @@ const recoveryNotResumable = defineMutant(
       const aside = (p: fs.PathLike) => String(p).includes("/recovered/");
       patchFs({
         existsSync: ((p: fs.PathLike) => (aside(p) ? false : real.existsSync(p))) as typeof fs.existsSync,
-        renameSync: ((from: fs.PathLike, to: fs.PathLike) => {
-          if (aside(to) && real.existsSync(to))
-            throw Object.assign(new Error(`EEXIST: file already exists, rename '${from}' -> '${to}'`), {
-              code: "EEXIST",
-            });
-          real.renameSync(from, to);
-        }) as typeof fs.renameSync,
       });
+      renameRefusing((to) =>
+        aside(to) && real.existsSync(to) ? `EEXIST: file already exists: ${to}` : undefined,
+      );
       return state(engine.openAt(a.dir).current());
     },
   }),
@@ -235,15 +242,11 @@ const recoveryOneCopyPerName = defineMutant(
   },
   ({ engine }) => ({
     "store.open": (a) => {
-      patchFs({
-        renameSync: ((from: fs.PathLike, to: fs.PathLike) => {
-          if (/\/recovered\/[^/]+-\d+$/.test(String(to)))
-            throw Object.assign(new Error(`${String(to).replace(/-\d+$/, "")} already holds another tail`), {
-              code: "EEXIST",
-            });
-          real.renameSync(from, to);
-        }) as typeof fs.renameSync,
-      });
+      renameRefusing((to) =>
+        /\/recovered\/[^/]+-\d+$/.test(to)
+          ? `${to.replace(/-\d+$/, "")} already holds another tail`
+          : undefined,
+      );
       return state(engine.openAt(a.dir).current());
     },
   }),

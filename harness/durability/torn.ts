@@ -292,14 +292,22 @@ export async function runTornRound(
         ]),
       };
     };
-    /** store.open of `dir` by the plain process, judged against `x`. */
-    const reopen = async (dir: string, x: Expectation, what: string, label: string, why: string) => {
-      const opened = await plain.call("store.open", { dir });
+    /** store.open of `dir` by `target`, judged against `x`; `why` says why a refusal is wrong. */
+    const reopen = async (
+      target: ProcessAdapter,
+      dir: string,
+      x: Expectation,
+      what: string,
+      label: string,
+      why: string,
+    ) => {
+      const opened = await target.call("store.open", { dir });
       const of = faultOf(opened, `store.open with ${what}, ${label}`);
       if (of) throw of;
       if ("error" in opened) return { finding: refused(`${what}, ${label}`, opened, why) };
-      return judge(plain, x, what, opened.ok.position, label);
+      return judge(target, x, what, opened.ok.position, label);
     };
+    const TORN_IS_DROPPED = "a torn tail is dropped by recovery, not refused";
 
     // Recovery interrupted: one torn directory (the first grown file, half its unsynced bytes) is opened
     // by a process under the interposer, stopped just before the k-th sync of that store.open and killed,
@@ -330,15 +338,14 @@ export async function runTornRound(
         }
         const f = faultOf(r.answer, `store.open with ${what}`);
         if (f) throw f;
-        if ("error" in r.answer)
-          return refused(what, r.answer, "a torn tail is dropped by recovery, not refused");
+        if ("error" in r.answer) return refused(what, r.answer, TORN_IS_DROPPED);
         break; // the recovery made fewer than k syncs
       }
       await power.cut(vdir, vshadow, true);
       tally.crashes++;
       interrupted++;
       const label = `its recovery killed just before its sync ${k} and cut to what it had made durable, then opened again`;
-      const j = await reopen(vdir, main, what, label, "recovery must survive its own crash");
+      const j = await reopen(plain, vdir, main, what, label, "recovery must survive its own crash");
       if ("finding" in j) return j.finding;
       tally.verified += 4;
       for (const d of [vdir, vshadow]) rmSync(d, { recursive: true, force: true });
@@ -360,11 +367,7 @@ export async function runTornRound(
       let stoppedAgain: Awaited<ReturnType<typeof callThenKill>> | undefined;
       let x2: Expectation | undefined;
       try {
-        const o = await rec.call("store.open", { dir: vdir });
-        const f = faultOf(o, `store.open with ${first}`);
-        if (f) throw f;
-        if ("error" in o) return refused(first, o, "a torn tail is dropped by recovery, not refused");
-        const j = await judge(rec, main, first, o.ok.position, "after recovery");
+        const j = await reopen(rec, vdir, main, first, "after recovery", TORN_IS_DROPPED);
         if ("finding" in j) return j.finding;
         const bytes = new TextEncoder().encode(`asl-conform torn twice seed ${seed} round ${syncs}`);
         const second: Op = { kind: "put", bytes, key: keyOf(bytes), large: false };
@@ -395,6 +398,7 @@ export async function runTornRound(
           grown.subarray(0, was.length + Math.min(half, grown.length - was.length - 1)),
         );
         const j = await reopen(
+          plain,
           vdir,
           x2!,
           what,
@@ -417,11 +421,7 @@ export async function runTornRound(
       const vdir = join(variantsDir, String(n++));
       const what = build(v, vdir);
       tally.crashes++;
-      const opened = await plain.call("store.open", { dir: vdir });
-      const of = faultOf(opened, `store.open with ${what}`);
-      if (of) throw of;
-      if ("error" in opened) return refused(what, opened, "a torn tail is dropped by recovery, not refused");
-      const j1 = await judge(plain, main, what, opened.ok.position, "after recovery");
+      const j1 = await reopen(plain, vdir, main, what, "after recovery", TORN_IS_DROPPED);
       if ("finding" in j1) return j1.finding;
       tally.verified += 4;
       // A new PUT after recovery, then one more store.open of the directory: it and everything before it.
