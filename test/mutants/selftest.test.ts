@@ -9,6 +9,13 @@ import type { Check } from "../../harness/checks/types.ts";
 import { loadSuite } from "../../harness/suite.ts";
 
 const OPTS = { seed: 20261122, runs: 40 };
+/**
+ * The rows that run the crash checks (the reference, and the durability mutants) at --runs 8: each of
+ * those mutants is caught by the first crash of a directory or by torn-tail's count-bounded phases, and the
+ * reference's conformance at the default budget is run-tested elsewhere (test/harness/run.test.ts). It
+ * keeps this file's time, most of CI's, down.
+ */
+const CRASH_OPTS = { ...OPTS, runs: 8 };
 let checks: Check[];
 let catalog: Catalog;
 const savedTmp = process.env.TMPDIR;
@@ -45,7 +52,7 @@ describe("the mutant zoo", () => {
   });
 
   it("[] the reference conforms", async () => {
-    const r = await runSelftest({ ...OPTS, mutants: [], python: false });
+    const r = await runSelftest({ ...CRASH_OPTS, mutants: [], python: false });
     expect(r.rows.map((x) => [x.id, x.verdict, x.killed_by])).toEqual([["reference", "conforms", []]]);
   });
 
@@ -56,7 +63,12 @@ describe("the mutant zoo", () => {
 
   for (const m of MUTANTS) {
     it(`[${m.rules.join(", ")}] ${m.id} is rejected by a check naming a declared rule`, async () => {
-      const row = await mutantRow(m, checks, catalog, OPTS);
+      const row = await mutantRow(
+        m,
+        checks,
+        catalog,
+        m.capabilities.includes("durability") ? CRASH_OPTS : OPTS,
+      );
       expect(row.verdict, JSON.stringify(row.detail)).toBe("killed");
       expect(row.killed_by.length).toBeGreaterThan(0);
     }, 180_000); // a durability mutant restarts a served process at every crash
