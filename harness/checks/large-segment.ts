@@ -74,8 +74,9 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
     ...o,
     findings: o.findings.map((f) => ({
       ...f,
-      // A refused set: the filter answered "absent" for a key it holds, or the reader could not read it.
-      rules: f.message.startsWith("the set was refused") ? RULES : ["ATXI-FLT-003"],
+      // A wrong answer (field answers[i]) breaks ATXI-FLT-003; a set refused or answered short, the filter
+      // answering "absent" for a key it holds or the reader failing on it, breaks both rules.
+      rules: f.field?.startsWith("answers[") ? ["ATXI-FLT-003"] : RULES,
       message: `${what}: ${f.message}`,
     })),
     ...(o.findings.length === 0 && !o.fault

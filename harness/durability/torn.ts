@@ -18,7 +18,16 @@
 // length (a size that reached the disk before part of its data). DEC-038 counts a complete-length record
 // that fails its checksum as damage even when it ends in zeros, since a flipped bit looks the same, and
 // DEC-040's power cut does not make that shape either.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import type { Outcome, State } from "../../adapters/interface.ts";
 import type { ProcessAdapter } from "../../adapters/process.ts";
@@ -382,7 +391,8 @@ export async function runTornRound(
       } finally {
         await rec.crash();
       }
-      const grown = contents(vdir).get(firstTorn.file);
+      const grownPath = join(vdir, firstTorn.file);
+      const grown = existsSync(grownPath) ? readFileSync(grownPath) : undefined;
       await power.cut(vdir, vshadow, true);
       tally.crashes += 2;
       const was = readFileSync(join(vdir, firstTorn.file));

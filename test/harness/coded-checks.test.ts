@@ -2,34 +2,18 @@
 // the reference and fails a broken implementation, and the artifact_id check also passes an implementation
 // that issues its own artifact_ids (dense ordinals), the other answer DEC-015 admits.
 import { describe, expect, it } from "vitest";
-import { InProcessAdapter } from "../../adapters/in-process.ts";
 import type { Implementation, OpArgs, OpName, OpResult } from "../../adapters/interface.ts";
 import { MUTANTS } from "../../adapters/mutants/index.ts";
 import { createReferenceImplementation } from "../../adapters/reference/index.ts";
 import { ARTIFACT_ID_CHECK } from "../../harness/checks/artifact-id.ts";
 import { LARGE_SEGMENT_CHECK, LARGE_SEGMENT_RECORDS } from "../../harness/checks/large-segment.ts";
 import type { Check } from "../../harness/checks/types.ts";
-import { runChecks } from "../../harness/run.ts";
 import { sha256, toHex } from "../../reference/common/hash.ts";
+import { bloomNumBits } from "../../reference/filters/bloom.ts";
+import { judgeImplementation } from "../helpers/check.ts";
 
-async function judge(check: Check, impl: Implementation) {
-  const adapter = new InProcessAdapter(impl);
-  const reference = new InProcessAdapter(createReferenceImplementation());
-  try {
-    const [o] = await runChecks({
-      adapter,
-      reference,
-      checks: [check],
-      seed: 1,
-      runs: 1,
-      replayCommand: (id) => id,
-    });
-    return o!;
-  } finally {
-    await adapter.close();
-    await reference.close();
-  }
-}
+const judge = (check: Check, impl: Implementation) =>
+  judgeImplementation(impl, { checks: [check], seed: 1, runs: 1 });
 
 /** A store that issues artifact_ids as dense ordinals (1, 2, ...): no two keys ever share one. */
 function denseIds(): Implementation {
@@ -96,6 +80,13 @@ describe("checks written as code", () => {
     );
     expect(o.findings[0]?.rules).toEqual(["ATXI-INV-001"]);
     expect(o.findings[0]?.message).toMatch(/both stored under artifact_id 13685373658456226652/);
+  });
+
+  it("[ATXI-FLT-002] vec/seg/bloom-104852-keys/query: its record count is the least past 2^16 whose bloom is whole 64 KiB pages", () => {
+    const pages = (n: number) => bloomNumBits(n) / 8 / 65_536;
+    let n = 65_537;
+    while (!Number.isInteger(pages(n))) n++;
+    expect(n).toBe(LARGE_SEGMENT_RECORDS);
   });
 
   it("[ATXI-FLT-002] vec/seg/bloom-104852-keys/query: the reference opens and answers it", async () => {

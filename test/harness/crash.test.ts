@@ -3,9 +3,7 @@
 // (STO-REC-003 against a mutant whose recovery drops the last acknowledged record). The mutant is served as
 // a process (`asl-conform serve --mutant`), as `run --mutant` does.
 import { describe, expect, it } from "vitest";
-import { InProcessAdapter } from "../../adapters/in-process.ts";
 import { MUTANTS } from "../../adapters/mutants/index.ts";
-import { createReferenceImplementation } from "../../adapters/reference/index.ts";
 import {
   crashChecks,
   KILL_MODE,
@@ -14,32 +12,21 @@ import {
   schedulesFor,
   serveCommand,
 } from "../../harness/durability/index.ts";
-import { runChecks } from "../../harness/run.ts";
+import { judgeImplementation } from "../helpers/check.ts";
 
 const SEED = 20261130;
 const MUTANT = "durable-recovery-truncates";
 
-async function crashRun(opts: { crashSchedule?: number; runs: number }) {
-  const m = MUTANTS.find((x) => x.id === MUTANT)!;
-  const adapter = new InProcessAdapter(m.create());
-  const reference = new InProcessAdapter(createReferenceImplementation());
-  try {
-    const [o] = await runChecks({
-      adapter,
-      reference,
-      checks: crashChecks([KILL_MODE]),
-      seed: SEED,
-      runs: opts.runs,
-      launch: { command: serveCommand(["--mutant", MUTANT]) },
-      ...(opts.crashSchedule !== undefined ? { crashSchedule: opts.crashSchedule } : {}),
-      replayCommand: (id, extra) =>
-        `npx asl-conform run --mutant ${MUTANT} --check ${id}${extra ? ` ${extra}` : ""}`,
-    });
-    return o!;
-  } finally {
-    await adapter.close();
-    await reference.close();
-  }
+function crashRun(opts: { crashSchedule?: number; runs: number }) {
+  return judgeImplementation(MUTANTS.find((x) => x.id === MUTANT)!.create(), {
+    checks: crashChecks([KILL_MODE]),
+    seed: SEED,
+    runs: opts.runs,
+    launch: { command: serveCommand(["--mutant", MUTANT]) },
+    ...(opts.crashSchedule !== undefined ? { crashSchedule: opts.crashSchedule } : {}),
+    replayCommand: (id, extra) =>
+      `npx asl-conform run --mutant ${MUTANT} --check ${id}${extra ? ` ${extra}` : ""}`,
+  });
 }
 
 describe("crash schedules", () => {

@@ -6,13 +6,12 @@
 // moves aside (caught by the directory torn twice at one place). Needs the power-cut interposer (gcc): skipped with the
 // reason without it, a failure where CI is set.
 import { describe, expect, it } from "vitest";
-import { InProcessAdapter } from "../../adapters/in-process.ts";
 import { MUTANTS } from "../../adapters/mutants/index.ts";
 import { powercutAvailable } from "../../adapters/powercut/powercut.ts";
 import { createReferenceImplementation } from "../../adapters/reference/index.ts";
 import { serveCommand, TORN_TAIL_CHECK } from "../../harness/durability/index.ts";
 import { tailsOf } from "../../harness/durability/torn.ts";
-import { runChecks } from "../../harness/run.ts";
+import { judgeImplementation } from "../helpers/check.ts";
 
 const avail = powercutAvailable();
 
@@ -54,32 +53,23 @@ describe("crash/torn-tail", () => {
         const impl = mutant
           ? MUTANTS.find((m) => m.id === mutant)!.create()
           : createReferenceImplementation();
-        const adapter = new InProcessAdapter(impl);
-        const reference = new InProcessAdapter(createReferenceImplementation());
-        try {
-          const [o] = await runChecks({
-            adapter,
-            reference,
-            checks: [TORN_TAIL_CHECK],
-            seed: 20261130,
-            runs: 8,
-            launch: { command: serveCommand(mutant ? ["--mutant", mutant] : []) },
-            replayCommand: (id, extra) => `run --check ${id} ${extra ?? ""}`,
-          });
-          expect(o!.fault, o!.fault?.message).toBeUndefined();
-          if (!mutant) {
-            expect(o!.findings).toEqual([]);
-            expect(o!.notes?.join(" ")).toMatch(
-              /stopped before sync 2: [1-9]\d* of \d+ torn directories recovered, and one recovery killed before each of its [2-6] syncs in turn, and one directory torn twice at the same place/,
-            );
-          } else {
-            expect(o!.findings[0]?.rules).toContain(rule);
-            expect(o!.findings[0]?.message).toMatch(says!);
-            expect(o!.replay).toContain("--seed 20261130");
-          }
-        } finally {
-          await adapter.close();
-          await reference.close();
+        const o = await judgeImplementation(impl, {
+          checks: [TORN_TAIL_CHECK],
+          seed: 20261130,
+          runs: 8,
+          launch: { command: serveCommand(mutant ? ["--mutant", mutant] : []) },
+          replayCommand: (id, extra) => `run --check ${id} ${extra ?? ""}`,
+        });
+        expect(o.fault, o.fault?.message).toBeUndefined();
+        if (!mutant) {
+          expect(o.findings).toEqual([]);
+          expect(o.notes?.join(" ")).toMatch(
+            /stopped before sync 2: [1-9]\d* of \d+ torn directories recovered, and one recovery killed before each of its [2-6] syncs in turn, and one directory torn twice at the same place/,
+          );
+        } else {
+          expect(o.findings[0]?.rules).toContain(rule);
+          expect(o.findings[0]?.message).toMatch(says!);
+          expect(o.replay).toContain("--seed 20261130");
         }
       },
       60_000,
